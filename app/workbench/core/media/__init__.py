@@ -1,0 +1,1 @@
+"""Media: reading metadata (probe), pixel products (thumbnails, perceptual hashes), forensic filters, video."""

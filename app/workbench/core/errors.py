@@ -52,3 +52,7 @@ class NotFound(WorkbenchError):
 
 class BadInput(WorkbenchError):
     """A value given by the user is out of range or malformed."""
+
+
+class MediaUnreadable(WorkbenchError):
+    """The bytes are kept as evidence, but their pixels or frames cannot be decoded (corrupt, too large, unknown)."""

@@ -108,7 +108,8 @@ def _make_engine(path: Path, read_only: bool) -> Engine:
         url = f"sqlite+pysqlite:///file:{path.resolve()}?mode=ro&uri=true"
     else:
         url = f"sqlite+pysqlite:///{path.resolve()}"
-    engine = create_engine(url, poolclass=NullPool if read_only else None, future=True)
+    # Connections may be used from worker threads (one at a time): the GUI reads off its main thread.
+    engine = create_engine(url, poolclass=NullPool if read_only else None, connect_args={"check_same_thread": False})
 
     @event.listens_for(engine, "connect")
     def _on_connect(dbapi_connection: sqlite3.Connection, _record: Any) -> None:

@@ -1,0 +1,421 @@
+"""Adding evidence: files and folders go in unchanged, hashed, with their metadata and flags.
+
+Each file is its own transaction: an interrupted import keeps every file committed before the interruption and
+no half-written item. Pixel products (thumbnail, perceptual hash) need a full decode, so they are made after the
+evidence is committed, on all cores, and can be resumed later (`compute_missing_pixels`).
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import stat
+import tempfile
+from collections.abc import Iterable, Iterator, Sequence
+from concurrent.futures import Executor, ProcessPoolExecutor, ThreadPoolExecutor
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any, Literal
+
+from workbench.core.errors import Cancelled, EvidenceChanged, WorkbenchError
+from workbench.core.incident import Incident
+from workbench.core.media.model import MediaProbe, Summary
+from workbench.core.store import blobs
+from workbench.core.store.audit import utc_now
+from workbench.core.store.records import Changes
+from workbench.core.tasks import Progress
+
+Status = Literal["added", "duplicate", "refused"]
+
+
+@dataclass(frozen=True)
+class AddOutcome:
+    path: str
+    status: Status
+    reason: str | None = None
+    media_id: int | None = None
+    sha256: str | None = None
+    kind: str | None = None
+    flags: tuple[str, ...] = ()
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "path": self.path,
+            "status": self.status,
+            "reason": self.reason,
+            "media_id": self.media_id,
+            "sha256": self.sha256,
+            "kind": self.kind,
+            "flags": list(self.flags),
+        }
+
+
+@dataclass(frozen=True)
+class AddReport:
+    outcomes: tuple[AddOutcome, ...]
+    changes: Changes = field(default_factory=Changes)
+    pixels_made: int = 0
+    pixels_failed: tuple[tuple[int, str], ...] = ()
+    cancelled: bool = False
+
+    def _count(self, status: Status) -> int:
+        return sum(1 for o in self.outcomes if o.status == status)
+
+    @property
+    def added(self) -> int:
+        return self._count("added")
+
+    @property
+    def duplicates(self) -> int:
+        return self._count("duplicate")
+
+    @property
+    def refused(self) -> int:
+        return self._count("refused")
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "added": self.added,
+            "duplicates": self.duplicates,
+            "refused": self.refused,
+            "cancelled": self.cancelled,
+            "pixels_made": self.pixels_made,
+            "pixels_failed": [{"media_id": m, "reason": r} for m, r in self.pixels_failed],
+            "items": [o.to_json() for o in self.outcomes],
+        }
+
+
+def collect_files(paths: Iterable[Path | str]) -> Iterator[tuple[Path, str | None]]:
+    """Every file under the given paths (folders recursively, sorted, symlinked folders not followed).
+
+    Yields (path, None) for a file to add or (path, reason) for one that cannot be, so the batch goes on.
+    """
+    for raw in paths:
+        path = Path(raw)
+        try:
+            st = path.stat()
+        except FileNotFoundError:
+            yield path, "does not exist"
+            continue
+        except OSError as exc:
+            yield path, f"cannot be read ({exc.strerror or exc})"
+            continue
+        if stat.S_ISDIR(st.st_mode):
+            yield from _walk(path)
+        else:
+            yield path, _refusal(path, st)
+
+
+def _walk(folder: Path) -> Iterator[tuple[Path, str | None]]:
+    problems: list[tuple[Path, str]] = []
+
+    def onerror(exc: OSError) -> None:
+        problems.append((Path(exc.filename or folder), f"folder cannot be read ({exc.strerror or exc})"))
+
+    for root, dirs, files in os.walk(folder, onerror=onerror, followlinks=False):
+        dirs.sort()
+        for name in sorted(files):
+            path = Path(root) / name
+            try:
+                st = path.stat()
+            except OSError as exc:
+                yield path, f"cannot be read ({exc.strerror or exc})"
+                continue
+            yield path, _refusal(path, st)
+    yield from problems
+
+
+def _refusal(path: Path, st: os.stat_result) -> str | None:
+    if not stat.S_ISREG(st.st_mode):
+        return "is not a regular file (device, socket or pipe)"
+    if st.st_size == 0:
+        return "is empty (0 bytes): there is nothing to keep"
+    if not os.access(path, os.R_OK):
+        return "cannot be read (permission denied)"
+    return None
+
+
+def _probe(path: Path) -> MediaProbe:
+    """The metadata reader never refuses evidence: if it fails, the file is kept with the failure recorded."""
+    from workbench.core.media.probe import probe_file
+
+    try:
+        return probe_file(path)
+    except OSError:
+        raise
+    except Exception as exc:  # a reader bug must not lose evidence; the problem is shown on the item
+        return MediaProbe(
+            kind="file",
+            mime="application/octet-stream",
+            format=None,
+            summary=Summary(),
+            problems=(f"the metadata reader failed: {type(exc).__name__}: {exc}",),
+        )
+
+
+def add_file(
+    incident: Incident,
+    path: Path,
+    *,
+    progress: Progress | None = None,
+    acquired_by: str | None = None,
+    url: str | None = None,
+    note: str = "",
+) -> AddOutcome:
+    """Add one file in one transaction. Raises WorkbenchError/OSError for a refusal (the caller records it)."""
+    sha, size = blobs.hash_file(path, progress)
+    st = path.stat()
+    modified = datetime.fromtimestamp(st.st_mtime, UTC).isoformat(timespec="seconds")
+    who = acquired_by or incident.analyst
+    source = (path.name, str(path.resolve()), url, utc_now(), who, modified, note)
+    insert_source = (
+        "INSERT INTO media_source (media_id, original_name, original_path, url, acquired_utc, acquired_by, "
+        "file_modified_utc, note) VALUES (?, ?, ?, ?, ?, ?, ?, ?)"
+    )
+    with incident.read() as conn:
+        existing = conn.exec_driver_sql("SELECT id, kind FROM media_item WHERE sha256 = ?", (sha,)).first()
+    if existing is not None:
+        with incident.write() as conn:
+            conn.exec_driver_sql(insert_source, (existing[0], *source))
+            incident.record(
+                conn,
+                "media.source_add",
+                "media_item",
+                existing[0],
+                {"sha256": sha, "original_name": path.name},
+            )
+        return AddOutcome(
+            str(path),
+            "duplicate",
+            "same bytes as an item already in the incident",
+            existing[0],
+            sha,
+            existing[1],
+        )
+    probe = _probe(path)
+    with incident.write() as conn:
+        blob_id = blobs.store_file(conn, path, expected_sha256=sha, expected_size=size, progress=progress)
+        media_id = int(
+            conn.exec_driver_sql(
+                "INSERT INTO media_item (blob_id, sha256, kind, mime, filename, size, added_utc, capture_time, "
+                "summary_json, flags_json, metadata_json, problems_json, reader) "
+                "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id",
+                (
+                    blob_id,
+                    sha,
+                    probe.kind,
+                    probe.mime,
+                    path.name,
+                    size,
+                    utc_now(),
+                    probe.summary.capture_time,
+                    json.dumps(probe.summary.to_json(), ensure_ascii=False),
+                    json.dumps([f.to_json() for f in probe.flags], ensure_ascii=False),
+                    json.dumps(probe.tags, ensure_ascii=False, default=str),
+                    json.dumps(list(probe.problems), ensure_ascii=False),
+                    probe.reader,
+                ),
+            ).scalar_one()
+        )
+        conn.exec_driver_sql(insert_source, (media_id, *source))
+        incident.record(
+            conn,
+            "media.add",
+            "media_item",
+            media_id,
+            {
+                "sha256": sha,
+                "filename": path.name,
+                "size": size,
+                "kind": probe.kind,
+                "mime": probe.mime,
+                "reader": probe.reader,
+            },
+        )
+    return AddOutcome(str(path), "added", None, media_id, sha, probe.kind, tuple(f.code for f in probe.flags))
+
+
+def add_evidence(
+    incident: Incident,
+    paths: Sequence[Path | str],
+    *,
+    progress: Progress | None = None,
+    acquired_by: str | None = None,
+    url: str | None = None,
+    note: str = "",
+    pixels: bool = True,
+    workers: int | None = None,
+) -> AddReport:
+    """Add files and folders; refusals are reported and the rest of the batch continues."""
+    progress = progress or Progress()
+    candidates = list(collect_files(paths))
+    total = len(candidates)
+    outcomes: list[AddOutcome] = []
+    cancelled = False
+    for done, (path, refusal) in enumerate(candidates):
+        try:
+            progress(done, total, f"adding {path.name}")
+        except Cancelled:
+            cancelled = True
+            break
+        if refusal is not None:
+            outcomes.append(AddOutcome(str(path), "refused", f"{path.name} {refusal}"))
+            continue
+        try:
+            outcomes.append(add_file(incident, path, progress=progress, acquired_by=acquired_by, url=url, note=note))
+        except Cancelled:
+            cancelled = True
+            break
+        except EvidenceChanged as exc:
+            outcomes.append(AddOutcome(str(path), "refused", str(exc)))
+        except WorkbenchError as exc:
+            outcomes.append(AddOutcome(str(path), "refused", f"{path.name}: {exc}"))
+        except OSError as exc:
+            outcomes.append(AddOutcome(str(path), "refused", f"{path.name} cannot be read ({exc.strerror or exc})"))
+    if not cancelled:
+        progress(total, total, "evidence committed")
+    added_ids = tuple(o.media_id for o in outcomes if o.status == "added" and o.media_id is not None)
+    changes = Changes.of("media", *added_ids) if added_ids else Changes()
+    made, failed = 0, list[tuple[int, str]]()
+    if pixels and added_ids and not cancelled:
+        try:
+            known = {o.media_id: o.path for o in outcomes if o.status == "added" and o.media_id is not None}
+            made, failed = compute_missing_pixels(
+                incident, media_ids=added_ids, progress=progress, workers=workers, known_paths=known
+            )
+            changes = changes | Changes.of("pixels", *added_ids)
+        except Cancelled:
+            cancelled = True
+    return AddReport(tuple(outcomes), changes, made, tuple(failed), cancelled)
+
+
+def _pixel_job(source: str | bytes) -> Any:
+    """Runs in a worker process: returns PixelProducts or the error message."""
+    from workbench.core.media.pixels import pixel_products
+
+    try:
+        return pixel_products(Path(source) if isinstance(source, str) else source)
+    except Exception as exc:  # reported per item, never fatal to the batch
+        return f"{type(exc).__name__}: {exc}"
+
+
+def _executor(n_items: int, workers: int | None) -> Executor:
+    count = workers or min(os.cpu_count() or 1, 4)
+    if n_items < 4 or count <= 1:
+        return ThreadPoolExecutor(max_workers=1)
+    import multiprocessing
+
+    # spawn, not fork: the parent may hold SQLite connections and (in the GUI) Qt threads.
+    return ProcessPoolExecutor(max_workers=count, mp_context=multiprocessing.get_context("spawn"))
+
+
+def compute_missing_pixels(
+    incident: Incident,
+    *,
+    media_ids: Sequence[int] | None = None,
+    progress: Progress | None = None,
+    workers: int | None = None,
+    known_paths: dict[int, str] | None = None,
+) -> tuple[int, list[tuple[int, str]]]:
+    """Make thumbnails and perceptual hashes for images and videos that have none yet."""
+    progress = progress or Progress()
+    with incident.read() as conn:
+        rows = list(
+            conn.exec_driver_sql(
+                "SELECT m.id FROM media_item m LEFT JOIN media_pixels p ON p.media_id = m.id "
+                "WHERE p.media_id IS NULL AND m.kind IN ('image', 'video') ORDER BY m.id"
+            )
+        )
+    wanted = [int(r[0]) for r in rows]
+    if media_ids is not None:
+        allowed = set(media_ids)
+        wanted = [m for m in wanted if m in allowed]
+    if not wanted:
+        return 0, []
+    with tempfile.TemporaryDirectory(prefix="workbench-pixels-") as tmp:
+        return _make_pixels(incident, wanted, progress, workers, known_paths or {}, Path(tmp))
+
+
+def _make_pixels(
+    incident: Incident,
+    wanted: list[int],
+    progress: Progress,
+    workers: int | None,
+    known_paths: dict[int, str],
+    tmpdir: Path,
+) -> tuple[int, list[tuple[int, str]]]:
+    jobs = [(m, _pixel_source(incident, m, known_paths, tmpdir)) for m in wanted]
+    made = 0
+    failed: list[tuple[int, str]] = []
+    pending: list[tuple[int, Any]] = []
+    tool_params = {"max_side": 256}
+
+    def flush() -> None:
+        if not pending:
+            return
+        with incident.write() as conn:
+            for media_id, result in pending:
+                if isinstance(result, str):
+                    conn.exec_driver_sql(
+                        "INSERT OR REPLACE INTO media_pixels (media_id, thumbnail, thumb_width, thumb_height, phash, "
+                        "tool, params_json, made_utc, error) VALUES (?, NULL, NULL, NULL, NULL, ?, ?, ?, ?)",
+                        (media_id, "workbench", json.dumps(tool_params), utc_now(), result),
+                    )
+                else:
+                    conn.exec_driver_sql(
+                        "INSERT OR REPLACE INTO media_pixels (media_id, thumbnail, thumb_width, thumb_height, phash, "
+                        "tool, params_json, made_utc, error) VALUES (?, ?, ?, ?, ?, ?, ?, ?, NULL)",
+                        (
+                            media_id,
+                            result.thumbnail_jpeg,
+                            result.thumbnail_width,
+                            result.thumbnail_height,
+                            result.phash,
+                            result.tool,
+                            json.dumps(result.params),
+                            utc_now(),
+                        ),
+                    )
+            incident.record(
+                conn,
+                "media.pixels",
+                "media_item",
+                ",".join(str(m) for m, _ in pending),
+                {"count": len(pending), "failed": [m for m, r in pending if isinstance(r, str)]},
+            )
+        pending.clear()
+
+    with _executor(len(jobs), workers) as pool:
+        futures = [(m, pool.submit(_pixel_job, src)) for m, src in jobs]
+        try:
+            for i, (media_id, future) in enumerate(futures):
+                progress(i, len(futures), "making thumbnails")
+                result = future.result()
+                if isinstance(result, str):
+                    failed.append((media_id, result))
+                else:
+                    made += 1
+                pending.append((media_id, result))
+                if len(pending) >= 64:
+                    flush()
+        except Cancelled:
+            for _, f in futures:
+                f.cancel()
+            flush()
+            raise
+        flush()
+    progress(len(futures), len(futures), "thumbnails made")
+    return made, failed
+
+
+def _pixel_source(incident: Incident, media_id: int, known_paths: dict[int, str], tmpdir: Path) -> str | bytes:
+    """The bytes to decode: the file just hashed when we have it, else the stored bytes (exported when large)."""
+    if media_id in known_paths:
+        return known_paths[media_id]
+    item = incident.media_item(media_id)
+    if item.size > 64 * 1024 * 1024:
+        dest = tmpdir / f"{media_id}"
+        incident.export_media(media_id, dest)
+        return str(dest)
+    return incident.media_bytes(media_id)

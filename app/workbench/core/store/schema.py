@@ -1,4 +1,4 @@
-"""SQLAlchemy models of the incident file's tables (format 1: incident, media, sources, pixels, audit).
+"""SQLAlchemy models of the incident file's tables: here the ground (incident, media, sources, pixels, audit).
 
 The tables are created by the migration ladder (`migrations/`), not by `create_all`, so that every file's
 schema is exactly what its format number says; a test checks these models against a migrated file.
@@ -7,7 +7,7 @@ Later formats add their models in `schema_<area>.py` modules on the same `Base`.
 
 from __future__ import annotations
 
-from sqlalchemy import ForeignKey, Integer, LargeBinary, String, Text
+from sqlalchemy import Float, ForeignKey, Integer, LargeBinary, String, Text
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 
 
@@ -28,6 +28,14 @@ class IncidentRow(Base):
     modified_utc: Mapped[str] = mapped_column(String)
     audit_head: Mapped[str] = mapped_column(String)  # hash of the newest audit entry: a cut tail is detected
     audit_count: Mapped[int] = mapped_column(Integer)
+    # format 3: the verdict on the claim, the checklist of usual steps, and the claimed place and time
+    verdict: Mapped[str] = mapped_column(Text, default="unverified")
+    verdict_rationale: Mapped[str] = mapped_column(Text, default="")
+    checklist_json: Mapped[str] = mapped_column(Text, default="{}")
+    place_lat: Mapped[float | None] = mapped_column(Float, nullable=True)
+    place_lon: Mapped[float | None] = mapped_column(Float, nullable=True)
+    place_time_zone: Mapped[str | None] = mapped_column(String, nullable=True)
+    claimed_time_utc: Mapped[str | None] = mapped_column(String, nullable=True)
 
 
 class BlobRow(Base):

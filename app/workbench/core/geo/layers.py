@@ -1,0 +1,160 @@
+"""What the map shows, as plain frozen objects: the incident, the GUI and `workbench map` all build these.
+
+Coordinates are (lat, lon) degrees WGS84; GeoJSON inside `Band.geojson` keeps GeoJSON's [lon, lat] order.
+Text fields (labels, notes) are evidence and are never trusted: the page builder escapes them and the page
+inserts them as text, never as HTML.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass, field
+from typing import Any, Literal
+
+from workbench.core.errors import BadInput
+
+PointKind = Literal["exif", "landmark", "geotag", "place"]
+HypothesisStatus = Literal["open", "supported", "refuted", "confirmed"]
+
+POINT_KINDS: tuple[PointKind, ...] = ("exif", "landmark", "geotag", "place")
+HYPOTHESIS_STATUSES: tuple[HypothesisStatus, ...] = ("open", "supported", "refuted", "confirmed")
+
+LAYER_TITLES: dict[str, str] = {
+    "exif": "EXIF GPS positions",
+    "landmark": "Landmarks (from annotations)",
+    "geotag": "Post geotags",
+    "place": "Places",
+    "hypotheses": "Location hypotheses",
+    "bands": "Shadow bands (sun analysis)",
+    "sunlines": "Sun / shadow directions",
+}
+
+
+def check_lat_lon(lat: float, lon: float) -> None:
+    """Raise `BadInput` unless (lat, lon) is a finite WGS84 position."""
+    if not (math.isfinite(lat) and math.isfinite(lon)):
+        raise BadInput(f"Coordinates must be numbers, got ({lat}, {lon}).")
+    if not -90.0 <= lat <= 90.0:
+        raise BadInput(f"Latitude {lat} is outside -90..90.")
+    if not -180.0 <= lon <= 180.0:
+        raise BadInput(f"Longitude {lon} is outside -180..180.")
+
+
+@dataclass(frozen=True)
+class MapPoint:
+    """One position on the map: an EXIF GPS fix, a landmark, a post geotag or a named place.
+
+    `direction` is the camera's heading (GPSImgDirection, degrees clockwise from north); when known the map draws
+    a cone of `fov` degrees. `media_id` / `post_id` link the point to evidence so selection can follow it.
+    """
+
+    id: str
+    lat: float
+    lon: float
+    label: str = ""
+    kind: PointKind = "exif"
+    direction: float | None = None
+    fov: float = 60.0
+    media_id: str | None = None
+    post_id: str | None = None
+    note: str = ""
+
+    def __post_init__(self) -> None:
+        check_lat_lon(self.lat, self.lon)
+        if self.kind not in POINT_KINDS:
+            raise BadInput(f"Unknown point kind {self.kind!r}.")
+
+
+@dataclass(frozen=True)
+class Hypothesis:
+    """A candidate location: a centre, a radius of uncertainty, a status and a confidence 0..1."""
+
+    id: str
+    lat: float
+    lon: float
+    radius_m: float = 500.0
+    status: HypothesisStatus = "open"
+    confidence: float = 0.5
+    label: str = ""
+    note: str = ""
+
+    def __post_init__(self) -> None:
+        check_lat_lon(self.lat, self.lon)
+        if not (math.isfinite(self.radius_m) and self.radius_m >= 0):
+            raise BadInput(f"A hypothesis radius must be 0 m or more, got {self.radius_m}.")
+        if not 0.0 <= self.confidence <= 1.0:
+            raise BadInput(f"A confidence must be between 0 and 1, got {self.confidence}.")
+        if self.status not in HYPOTHESIS_STATUSES:
+            raise BadInput(f"Unknown hypothesis status {self.status!r}.")
+
+
+@dataclass(frozen=True)
+class Band:
+    """An area from an analysis, e.g. where the sun stood at the measured elevation: a GeoJSON geometry,
+    Feature or FeatureCollection in [lon, lat] order."""
+
+    id: str
+    geojson: dict[str, Any]
+    label: str = ""
+
+
+@dataclass(frozen=True)
+class SunLine:
+    """The sun's azimuth (or the shadow's, opposite) drawn from a point for one instant."""
+
+    id: str
+    lat: float
+    lon: float
+    azimuth: float  # degrees clockwise from north, towards the sun
+    instant: str = ""  # ISO 8601, shown as text
+    length_m: float = 2000.0
+    label: str = ""
+
+    def __post_init__(self) -> None:
+        check_lat_lon(self.lat, self.lon)
+        if not math.isfinite(self.azimuth):
+            raise BadInput("A sun azimuth must be a number.")
+
+
+@dataclass(frozen=True)
+class MapLayers:
+    """Everything one map shows. Empty by default: the basemap alone."""
+
+    points: tuple[MapPoint, ...] = ()
+    hypotheses: tuple[Hypothesis, ...] = ()
+    bands: tuple[Band, ...] = ()
+    sun_lines: tuple[SunLine, ...] = ()
+    title: str = ""
+
+    def bounds(self) -> tuple[float, float, float, float] | None:
+        """(south, west, north, east) of every point and hypothesis, or None when there is none."""
+        lats = [p.lat for p in self.points] + [h.lat for h in self.hypotheses] + [s.lat for s in self.sun_lines]
+        lons = [p.lon for p in self.points] + [h.lon for h in self.hypotheses] + [s.lon for s in self.sun_lines]
+        if not lats:
+            return None
+        return min(lats), min(lons), max(lats), max(lons)
+
+
+@dataclass(frozen=True)
+class TileLayerSpec:
+    """A raster tile layer the page shows, served by the app under `url_path` (never a remote URL)."""
+
+    id: str
+    title: str
+    attribution: str  # plain text; shown escaped
+    min_zoom: int = 0
+    max_zoom: int = 19
+    max_native_zoom: int = 19
+    image_format: str = "png"
+    online: bool = False
+
+
+@dataclass(frozen=True)
+class BasemapOptions:
+    """Which basemaps the page offers. The world outline and populated places are always there."""
+
+    tile_layers: tuple[TileLayerSpec, ...] = ()
+    show_places: bool = True
+    center: tuple[float, float] | None = None
+    zoom: int | None = None
+    extra: dict[str, Any] = field(default_factory=dict)

@@ -46,6 +46,7 @@ class Progress:
         self.token.raise_if_cancelled()
         if self.callback is not None:
             self.callback(done, total, message)
+            self.token.raise_if_cancelled()  # the callback is where a user's cancel is often noticed
 
     def check(self) -> None:
         self.token.raise_if_cancelled()

@@ -356,10 +356,7 @@ def _parse_dqt(payload: bytes, info: JpegInfo) -> None:
         if p + size > len(payload):
             info.problems.append("JPEG: truncated quantisation table")
             return
-        if precision == 1:
-            zz = list(payload[p + 1 : p + 65])
-        else:
-            zz = list(struct.unpack_from(">64H", payload, p + 1))
+        zz = list(payload[p + 1 : p + 65]) if precision == 1 else list(struct.unpack_from(">64H", payload, p + 1))
         natural = [0] * 64
         for k, idx in enumerate(ZIGZAG):
             natural[idx] = zz[k]

@@ -173,11 +173,28 @@ class Incident:
     def info(self) -> IncidentInfo:
         with self.read() as conn:
             row = conn.exec_driver_sql(
-                "SELECT title, claim, description, analyst, created_utc, modified_utc, audit_head, audit_count "
+                "SELECT title, claim, description, analyst, created_utc, modified_utc, audit_head, audit_count, "
+                "verdict, verdict_rationale, place_lat, place_lon, place_time_zone, claimed_time_utc "
                 "FROM incident WHERE id = 1"
             ).one()
             version = conn.exec_driver_sql("PRAGMA user_version").scalar_one()
-        return IncidentInfo(*row, int(version))
+        return IncidentInfo(
+            title=row[0],
+            claim=row[1],
+            description=row[2],
+            analyst=row[3],
+            created_utc=row[4],
+            modified_utc=row[5],
+            audit_head=row[6],
+            audit_count=int(row[7]),
+            format_version=int(version),
+            verdict=row[8],
+            verdict_rationale=row[9],
+            place_lat=row[10],
+            place_lon=row[11],
+            place_time_zone=row[12],
+            claimed_time_utc=row[13],
+        )
 
     def update(
         self,

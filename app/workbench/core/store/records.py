@@ -44,6 +44,12 @@ class IncidentInfo:
     audit_head: str
     audit_count: int
     format_version: int
+    verdict: str = "unverified"
+    verdict_rationale: str = ""
+    place_lat: float | None = None
+    place_lon: float | None = None
+    place_time_zone: str | None = None
+    claimed_time_utc: str | None = None
 
     def to_json(self) -> dict[str, Any]:
         return {f.name: getattr(self, f.name) for f in fields(self)}

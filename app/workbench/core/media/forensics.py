@@ -328,45 +328,6 @@ def gradient(image: ImageLike, *, intensity: float = 0.0, blur: int = 0, oriente
 
 # --- JPEG quantisation and quality --------------------------------------------------------------------------------
 
-_IJG_LUMA = (
-    16, 11, 10, 16, 24, 40, 51, 61, 12, 12, 14, 19, 26, 58, 60, 55, 14, 13, 16, 24, 40, 57, 69, 56,
-    14, 17, 22, 29, 51, 87, 80, 62, 18, 22, 37, 56, 68, 109, 103, 77, 24, 35, 55, 64, 81, 104, 113, 92,
-    49, 64, 78, 87, 103, 121, 120, 101, 72, 92, 95, 98, 112, 100, 103, 99,
-)  # fmt: skip
-_IJG_CHROMA = (
-    17, 18, 24, 47, 99, 99, 99, 99, 18, 21, 26, 66, 99, 99, 99, 99, 24, 26, 56, 99, 99, 99, 99, 99,
-    47, 66, 99, 99, 99, 99, 99, 99, *([99] * 32),
-)  # fmt: skip
-
-
-def _ijg_table(base: tuple[int, ...], quality: int) -> npt.NDArray[np.int64]:
-    scale = 5000 // quality if quality < 50 else 200 - 2 * quality
-    return np.clip((np.asarray(base, dtype=np.int64) * scale + 50) // 100, 1, 255)
-
-
-def _estimate_quality(tables: Mapping[int, list[int]]) -> dict[str, Any]:
-    """Closest IJG (libjpeg) quality for the tables; used until `core.media.jpeg` offers its estimate."""
-    if not tables:
-        return {"quality": None, "method": "none", "standard_tables": False, "note": "No quantisation tables."}
-    luma = np.asarray(tables[min(tables)], dtype=np.int64)
-    chroma = np.asarray(tables[sorted(tables)[1]], dtype=np.int64) if len(tables) > 1 else None
-    best_q, best_err = 0, float("inf")
-    for q in range(1, 101):
-        err = float(np.abs(_ijg_table(_IJG_LUMA, q) - luma).mean())
-        if chroma is not None:
-            err += float(np.abs(_ijg_table(_IJG_CHROMA, q) - chroma).mean())
-        if err < best_err:
-            best_q, best_err = q, err
-    standard = best_err == 0.0
-    if standard:
-        note = f"Standard IJG tables at quality {best_q}, as libjpeg and most editing software write them."
-    else:
-        note = (
-            f"Not the standard IJG tables (mean difference {best_err:.1f} from quality {best_q}): "
-            "camera, phone or platform encoders often use their own."
-        )
-    return {"quality": best_q, "method": "closest IJG table", "standard_tables": standard, "note": note}
-
 
 def _table_picture(tables: Mapping[int, list[int]], cell: int = 36) -> RGB:
     font = ImageFont.load_default(size=max(10, cell // 3))
@@ -404,13 +365,15 @@ def _message_picture(text: str, size: tuple[int, int] = (480, 120)) -> RGB:
 def jpeg_quality(image: ImageLike, *, oriented: bool = False) -> ForensicResult:
     """The JPEG quantisation tables, an estimate of the quality they correspond to and a double-compression hint.
 
-    Needs the image as opened from its file (a Pillow JPEG). The layer is a picture of the tables.
+    Needs the image as opened from its file (a Pillow JPEG). Tables and estimate come from `core.media.jpeg`
+    (IJG scaling); its note carries the re-compression hint. The layer is a picture of the tables.
     data: is_jpeg, tables {id: 64 values, natural order}, estimate {quality, method, standard_tables, note},
     double_compression_hint (text or None).
     """
     params: dict[str, Any] = {"oriented": False}  # a picture of tables has no orientation
-    raw = getattr(image, "quantization", None) if isinstance(image, Image.Image) else None
-    if not raw:
+    from workbench.core.media.jpeg import estimate_quality, quantization_tables
+
+    if not (isinstance(image, Image.Image) and quantization_tables(image)):
         text = "Not a JPEG (or opened without its file): no quantisation tables to read."
         return _finish(
             "jpeg_quality",
@@ -420,22 +383,17 @@ def jpeg_quality(image: ImageLike, *, oriented: bool = False) -> ForensicResult:
             text,
             {"is_jpeg": False, "tables": {}, "estimate": None, "double_compression_hint": None},
         )
-    tables = {int(k): [int(v) for v in table] for k, table in raw.items()}
-    estimate = _estimate_quality(tables)
-    hint = _double_compression_hint(tables, estimate)
-    quality = estimate.get("quality")
-    summary = f"Quantisation tables correspond to quality ~{quality} ({estimate.get('method')})"
-    if hint:
-        summary += f"; {hint}"
-    data = {"is_jpeg": True, "tables": tables, "estimate": estimate, "double_compression_hint": hint}
+    tables = quantization_tables(image)
+    found = estimate_quality(tables)
+    estimate = {
+        "quality": found.quality,
+        "method": found.method,
+        "standard_tables": found.standard_tables,
+        "note": found.note,
+    }
+    summary = f"Quantisation tables correspond to quality ~{found.quality} ({found.method}): {found.note}"
+    data = {"is_jpeg": True, "tables": tables, "estimate": estimate, "double_compression_hint": found.note}
     return _finish("jpeg_quality", _table_picture(tables), image, params, summary, data)
-
-
-def _double_compression_hint(tables: Mapping[int, list[int]], estimate: Mapping[str, Any]) -> str | None:
-    hint = estimate.get("double_compression_hint")
-    if isinstance(hint, str) and hint:
-        return hint
-    return None
 
 
 # --- EXIF thumbnail vs image --------------------------------------------------------------------------------------

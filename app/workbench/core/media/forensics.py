@@ -80,7 +80,9 @@ def open_image(source: Path | bytes) -> Image.Image:
         image.load()
     except FileNotFoundError as exc:
         raise MediaUnreadable(f"{name}: no such file.") from exc
-    except (UnidentifiedImageError, OSError, SyntaxError, ValueError, Image.DecompressionBombError) as exc:
+    except UnidentifiedImageError as exc:
+        raise MediaUnreadable(f"{name}: not an image format the workbench can decode.") from exc
+    except (OSError, SyntaxError, ValueError, Image.DecompressionBombError) as exc:
         raise MediaUnreadable(f"{name}: the pixels cannot be decoded ({exc}).") from exc
     return image
 

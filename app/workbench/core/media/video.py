@@ -63,6 +63,13 @@ class VideoFrame:
     frame_index: int
     image: Image.Image
 
+    def derivation(self, source_sha256: str | None = None, requested_s: float | None = None) -> dict[str, Any]:
+        params = {} if requested_s is None else {"requested_s": requested_s}
+        return frame_derivation(self.time_s, self.frame_index, source_sha256=source_sha256, params=params)
+
+    def png(self) -> bytes:
+        return _png(self.image)
+
 
 @dataclass(frozen=True)
 class Keyframe:
@@ -215,11 +222,12 @@ def frame_at(path: Path, seconds: float) -> tuple[Image.Image, float]:
     Seeks to the keyframe at or before the time, then decodes forward to the last frame that starts at or before
     it, so the result does not depend on where the keyframes are.
     """
-    frame = _frame_at(path, seconds)
+    frame = video_frame_at(path, seconds)
     return frame.image, frame.time_s
 
 
-def _frame_at(path: Path, seconds: float) -> VideoFrame:
+def video_frame_at(path: Path, seconds: float) -> VideoFrame:
+    """Like `frame_at`, with the frame's index (its time at the average frame rate) for its derivation."""
     if not math.isfinite(seconds) or seconds < 0:
         raise BadInput(f"A frame time must be zero or more seconds, not {seconds}.")
     with _open(path) as (container, stream):

@@ -168,6 +168,10 @@ class _Ctx:
     def group(self, name: str) -> dict[str, Any]:
         return self.tags.setdefault(name, {})
 
+    def merge_tags(self, groups: dict[str, dict[str, Any]]) -> None:
+        for name, values in groups.items():
+            self.group(name).update(values)
+
     def add_exif(self, data: bytes | memoryview | mmap.mmap) -> None:
         if self.exif is not None:
             return
@@ -250,7 +254,7 @@ def _read(ctx: _Ctx, fp: BinaryIO) -> None:
     elif fmt in ("matroska", "avi"):
         ctx.video = VideoMeta()
         pyav_streams(ctx.path, ctx.video)
-        ctx.tags.update(ctx.video.tags)
+        ctx.merge_tags(ctx.video.tags)
         ctx.problems.extend(ctx.video.problems)
 
 
@@ -534,7 +538,7 @@ def _read_bmff_video(ctx: _Ctx, fp: BinaryIO) -> None:
         ctx.truncated = "the container's box structure ends early or is damaged"
     if meta.width is None or meta.codec is None or meta.frame_rate is None:
         pyav_streams(ctx.path, meta)
-    ctx.tags.update(meta.tags)
+    ctx.merge_tags(meta.tags)
     ctx.problems.extend(meta.problems)
     ctx.width, ctx.height = meta.width, meta.height
 

@@ -9,6 +9,7 @@ PyAV (imported lazily: it takes ~0.1 s) fills stream facts for every container i
 
 from __future__ import annotations
 
+import math
 import re
 import struct
 from dataclasses import dataclass, field
@@ -18,6 +19,23 @@ from typing import Any, BinaryIO
 
 _EPOCH_1904 = datetime(1904, 1, 1, tzinfo=UTC)
 _MAX_MOOV = 64 * 1024 * 1024
+_CODECS = {
+    "avc1": "h264",
+    "avc3": "h264",
+    "hvc1": "hevc",
+    "hev1": "hevc",
+    "mp4v": "mpeg4",
+    "av01": "av1",
+    "vp09": "vp9",
+    "apcn": "prores",
+    "apch": "prores",
+    "apcs": "prores",
+    "apco": "prores",
+    "ap4h": "prores",
+    "jpeg": "mjpeg",
+    "mjpa": "mjpeg",
+    "s263": "h263",
+}
 _CONTAINERS = {b"moov", b"trak", b"mdia", b"minf", b"stbl", b"udta", b"edts", b"dinf"}
 
 
@@ -129,9 +147,14 @@ class _Walker:
             self.track_info = {}
             self.walk(data, s, e, "trak")
             info = self.track_info
-            if info.get("handler") == "vide" and meta.width is None:
+            if info.get("handler") != "vide":
+                info.pop("frame_rate", None)
+                info.pop("width", None)
+                info.pop("height", None)
+            elif meta.width is None:
                 meta.width, meta.height = info.get("width"), info.get("height")
-                meta.codec = info.get("codec")
+                fourcc = info.get("codec")
+                meta.codec = _CODECS.get(fourcc, fourcc) if isinstance(fourcc, str) else None
                 meta.frame_rate = info.get("frame_rate")
             if info:
                 meta.tags[f"Track{self.track}"] = dict(info)
@@ -143,7 +166,10 @@ class _Walker:
             self.mvhd(data, s)
         elif typ == b"tkhd":
             version = data[s]
-            off = s + (92 if version == 1 else 80)
+            off = s + (88 if version == 1 else 76)
+            a, b = struct.unpack_from(">ll", data, off - 36)
+            if a or b:
+                self.track_info["Rotation"] = round(math.degrees(math.atan2(b, a))) % 360
             w, h = struct.unpack_from(">LL", data, off)
             self.track_info.setdefault("width", round(_fixed(w)))
             self.track_info.setdefault("height", round(_fixed(h)))
@@ -361,7 +387,7 @@ def read_bmff(fp: BinaryIO, size: int) -> VideoMeta:
                 walker.walk(body, 0, len(body), "moov")
         p += box_size
     if brands:
-        meta.tags["File"] = brands
+        meta.group("QuickTime").update(brands)
     if not found_moov:
         walker.problem("no moov box (movie header) found: the file may be truncated or fragmented")
     return meta

@@ -212,7 +212,7 @@ def _poster_frame(source: Path | bytes, name: str) -> tuple[Image.Image, dict[st
                     break
             if frame is None:
                 raise MediaUnreadable(f"{name}: no video frame could be decoded")
-            image = frame.to_image()
+            image: Image.Image = frame.to_image()  # type: ignore[no-untyped-call]
             rotation = int(getattr(frame, "rotation", 0) or 0)
             if rotation % 360:
                 image = image.rotate(rotation, expand=True)

@@ -161,8 +161,21 @@ def _open(path: Path) -> Iterator[tuple[Any, Any]]:
 
 
 def _reason(exc: BaseException) -> str:
-    text = str(exc).strip()
-    return text.split(": '")[0] if text else type(exc).__name__
+    text = getattr(exc, "strerror", None) or str(exc).strip()
+    return str(text) if text else type(exc).__name__
+
+
+def _duration(stream: Any) -> float | None:
+    if stream.duration and stream.time_base:
+        return float(stream.duration * stream.time_base)
+    return None
+
+
+def _truncated(path: Path, reached: float, duration: float) -> MediaUnreadable:
+    return MediaUnreadable(
+        f"{path.name}: frames decode only up to {reached:.3f} s although the file says it lasts "
+        f"{duration:.3f} s; it may be truncated or damaged."
+    )
 
 
 def _start(stream: Any) -> float:
@@ -233,7 +246,7 @@ def video_frame_at(path: Path, seconds: float) -> VideoFrame:
     with _open(path) as (container, stream):
         start = _start(stream)
         rate = _rate(stream) or 25.0
-        duration = float(stream.duration * stream.time_base) if stream.duration and stream.time_base else None
+        duration = _duration(stream)
         if duration is not None and seconds > duration:
             raise BadInput(f"{path.name} lasts {duration:.3f} s; there is no frame at {seconds:.3f} s.")
         if stream.time_base is not None and seconds > 0:
@@ -250,12 +263,12 @@ def video_frame_at(path: Path, seconds: float) -> VideoFrame:
             if t > seconds + tolerance:
                 break
         if chosen is None:
-            raise MediaUnreadable(f"{path.name}: no frame could be decoded near {seconds:.3f} s.")
+            raise MediaUnreadable(
+                f"{path.name}: no frame decodes at or before {seconds:.3f} s; the file may be truncated or damaged."
+            )
         frame, t = chosen
         if seconds - t > 2.0 / rate + tolerance:
-            raise MediaUnreadable(
-                f"{path.name}: the video ends at {t:.3f} s although the file says it lasts longer; it may be truncated."
-            )
+            raise _truncated(path, t, duration or seconds)
         return VideoFrame(time_s=t, frame_index=round(t * rate), image=frame.to_image())
 
 
@@ -351,19 +364,24 @@ def keyframes(
         start = _start(stream)
         rate = _rate(stream) or 25.0
         total = int(stream.frames) if stream.frames else 0
-        if not total and stream.duration and stream.time_base:
-            total = round(float(stream.duration * stream.time_base) * rate)
+        duration = _duration(stream)
+        if not total and duration:
+            total = round(duration * rate)
         size = _scaled(stream, 160) or (int(stream.codec_context.width), int(stream.codec_context.height))
         step = 1.0 / sample_fps
         next_sample = 0.0
         last_signature: npt.NDArray[np.float32] | None = None
         last_time = -math.inf
         index = -1
+        reached = 0.0
         for index, frame in enumerate(container.decode(stream)):
             if index % 25 == 0:
                 progress(index, total, f"Looking for scene changes: {index} frames")
             t = _time(frame, start)
-            if t is None or (t < next_sample - 1e-6 and found):
+            if t is None:
+                continue
+            reached = max(reached, t)
+            if t < next_sample - 1e-6 and found:
                 continue
             next_sample = t + step
             small = frame.to_ndarray(format="rgb24", width=size[0], height=size[1])
@@ -377,4 +395,6 @@ def keyframes(
         progress(index + 1, max(total, index + 1), f"{len(found)} keyframes")
     if not found:
         raise MediaUnreadable(f"{path.name}: no frame could be decoded.")
+    if duration is not None and len(found) < max_keyframes and reached < duration - max(0.5, 3.0 / rate):
+        raise _truncated(path, reached, duration)
     return found

@@ -1,8 +1,9 @@
 """Adding evidence: files and folders go in unchanged, hashed, with their metadata and flags.
 
-Each file is its own transaction: an interrupted import keeps every file committed before the interruption and
-no half-written item. Pixel products (thumbnail, perceptual hash) need a full decode, so they are made after the
-evidence is committed, on all cores, and can be resumed later (`compute_missing_pixels`).
+Files are committed in short batches with a savepoint each: an interrupted import keeps every file committed
+before the interruption and never a half-written item. Pixel products (thumbnail, perceptual hash) need a full
+decode, so they are made after the evidence is committed, on all cores, and can be resumed later
+(`compute_missing_pixels`).
 """
 
 from __future__ import annotations
@@ -11,12 +12,15 @@ import json
 import os
 import stat
 import tempfile
+import time
 from collections.abc import Iterable, Iterator, Sequence
 from concurrent.futures import Executor, ProcessPoolExecutor, ThreadPoolExecutor
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any, Literal
+
+from sqlalchemy import Connection
 
 from workbench.core.errors import Cancelled, EvidenceChanged, WorkbenchError
 from workbench.core.incident import Incident
@@ -154,6 +158,94 @@ def _probe(path: Path) -> MediaProbe:
         )
 
 
+_INSERT_SOURCE = (
+    "INSERT INTO media_source (media_id, original_name, original_path, url, acquired_utc, acquired_by, "
+    "file_modified_utc, note) VALUES (?, ?, ?, ?, ?, ?, ?, ?)"
+)
+_BATCH_BYTES = 64 * 1024 * 1024  # one commit (one fsync) per this many bytes or ...
+_BATCH_SECONDS = 1.0  # ... this much time, whichever comes first
+
+
+def _add_in(
+    conn: Connection,
+    incident: Incident,
+    path: Path,
+    *,
+    progress: Progress | None,
+    acquired_by: str | None,
+    url: str | None,
+    note: str,
+) -> AddOutcome:
+    """Add one file inside the caller's transaction (the caller wraps it in a savepoint)."""
+    st = path.stat()
+    modified = datetime.fromtimestamp(st.st_mtime, UTC).isoformat(timespec="seconds")
+    source = (path.name, str(path.resolve()), url, utc_now(), acquired_by or incident.analyst, modified, note)
+    pre_hash: str | None = None
+    if not blobs.size_is_new(conn, st.st_size):
+        pre_hash, _ = blobs.hash_file(path, progress)
+        existing = conn.exec_driver_sql("SELECT id, kind FROM media_item WHERE sha256 = ?", (pre_hash,)).first()
+        if existing is not None:
+            conn.exec_driver_sql(_INSERT_SOURCE, (existing[0], *source))
+            incident.record(
+                conn, "media.source_add", "media_item", existing[0], {"sha256": pre_hash, "original_name": path.name}
+            )
+            return AddOutcome(
+                str(path),
+                "duplicate",
+                "same bytes as an item already in the incident",
+                existing[0],
+                pre_hash,
+                existing[1],
+            )
+    probe = _probe(path)
+    blob_id, sha = blobs.store_file(
+        conn,
+        path,
+        expected_sha256=pre_hash,
+        expected_size=st.st_size,
+        expected_mtime_ns=st.st_mtime_ns,
+        progress=progress,
+    )
+    media_id = int(
+        conn.exec_driver_sql(
+            "INSERT INTO media_item (blob_id, sha256, kind, mime, filename, size, added_utc, capture_time, "
+            "summary_json, flags_json, metadata_json, problems_json, reader) "
+            "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id",
+            (
+                blob_id,
+                sha,
+                probe.kind,
+                probe.mime,
+                path.name,
+                st.st_size,
+                utc_now(),
+                probe.summary.capture_time,
+                json.dumps(probe.summary.to_json(), ensure_ascii=False),
+                json.dumps([f.to_json() for f in probe.flags], ensure_ascii=False),
+                json.dumps(probe.tags, ensure_ascii=False, default=str),
+                json.dumps(list(probe.problems), ensure_ascii=False),
+                probe.reader,
+            ),
+        ).scalar_one()
+    )
+    conn.exec_driver_sql(_INSERT_SOURCE, (media_id, *source))
+    incident.record(
+        conn,
+        "media.add",
+        "media_item",
+        media_id,
+        {
+            "sha256": sha,
+            "filename": path.name,
+            "size": st.st_size,
+            "kind": probe.kind,
+            "mime": probe.mime,
+            "reader": probe.reader,
+        },
+    )
+    return AddOutcome(str(path), "added", None, media_id, sha, probe.kind, tuple(f.code for f in probe.flags))
+
+
 def add_file(
     incident: Incident,
     path: Path,
@@ -163,77 +255,9 @@ def add_file(
     url: str | None = None,
     note: str = "",
 ) -> AddOutcome:
-    """Add one file in one transaction. Raises WorkbenchError/OSError for a refusal (the caller records it)."""
-    sha, size = blobs.hash_file(path, progress)
-    st = path.stat()
-    modified = datetime.fromtimestamp(st.st_mtime, UTC).isoformat(timespec="seconds")
-    who = acquired_by or incident.analyst
-    source = (path.name, str(path.resolve()), url, utc_now(), who, modified, note)
-    insert_source = (
-        "INSERT INTO media_source (media_id, original_name, original_path, url, acquired_utc, acquired_by, "
-        "file_modified_utc, note) VALUES (?, ?, ?, ?, ?, ?, ?, ?)"
-    )
-    with incident.read() as conn:
-        existing = conn.exec_driver_sql("SELECT id, kind FROM media_item WHERE sha256 = ?", (sha,)).first()
-    if existing is not None:
-        with incident.write() as conn:
-            conn.exec_driver_sql(insert_source, (existing[0], *source))
-            incident.record(
-                conn,
-                "media.source_add",
-                "media_item",
-                existing[0],
-                {"sha256": sha, "original_name": path.name},
-            )
-        return AddOutcome(
-            str(path),
-            "duplicate",
-            "same bytes as an item already in the incident",
-            existing[0],
-            sha,
-            existing[1],
-        )
-    probe = _probe(path)
+    """Add one file in its own transaction. Raises WorkbenchError/OSError for a refusal (the caller records it)."""
     with incident.write() as conn:
-        blob_id = blobs.store_file(conn, path, expected_sha256=sha, expected_size=size, progress=progress)
-        media_id = int(
-            conn.exec_driver_sql(
-                "INSERT INTO media_item (blob_id, sha256, kind, mime, filename, size, added_utc, capture_time, "
-                "summary_json, flags_json, metadata_json, problems_json, reader) "
-                "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id",
-                (
-                    blob_id,
-                    sha,
-                    probe.kind,
-                    probe.mime,
-                    path.name,
-                    size,
-                    utc_now(),
-                    probe.summary.capture_time,
-                    json.dumps(probe.summary.to_json(), ensure_ascii=False),
-                    json.dumps([f.to_json() for f in probe.flags], ensure_ascii=False),
-                    json.dumps(probe.tags, ensure_ascii=False, default=str),
-                    json.dumps(list(probe.problems), ensure_ascii=False),
-                    probe.reader,
-                ),
-            ).scalar_one()
-        )
-        conn.exec_driver_sql(insert_source, (media_id, *source))
-        incident.record(
-            conn,
-            "media.add",
-            "media_item",
-            media_id,
-            {
-                "sha256": sha,
-                "filename": path.name,
-                "size": size,
-                "kind": probe.kind,
-                "mime": probe.mime,
-                "reader": probe.reader,
-            },
-        )
-    return AddOutcome(str(path), "added", None, media_id, sha, probe.kind, tuple(f.code for f in probe.flags))
+        return _add_in(conn, incident, path, progress=progress, acquired_by=acquired_by, url=url, note=note)
 
 
 def add_evidence(
@@ -247,32 +271,54 @@ def add_evidence(
     pixels: bool = True,
     workers: int | None = None,
 ) -> AddReport:
-    """Add files and folders; refusals are reported and the rest of the batch continues."""
+    """Add files and folders; refusals are reported and the rest of the batch continues.
+
+    Files are committed in batches (about a second or 64 MB each) with a savepoint per file, so a refused file
+    leaves no trace and an interruption loses at most the file being added, never part of one.
+    """
     progress = progress or Progress()
     candidates = list(collect_files(paths))
     total = len(candidates)
     outcomes: list[AddOutcome] = []
     cancelled = False
-    for done, (path, refusal) in enumerate(candidates):
-        try:
-            progress(done, total, f"adding {path.name}")
-        except Cancelled:
-            cancelled = True
-            break
-        if refusal is not None:
-            outcomes.append(AddOutcome(str(path), "refused", f"{path.name} {refusal}"))
-            continue
-        try:
-            outcomes.append(add_file(incident, path, progress=progress, acquired_by=acquired_by, url=url, note=note))
-        except Cancelled:
-            cancelled = True
-            break
-        except EvidenceChanged as exc:
-            outcomes.append(AddOutcome(str(path), "refused", str(exc)))
-        except WorkbenchError as exc:
-            outcomes.append(AddOutcome(str(path), "refused", f"{path.name}: {exc}"))
-        except OSError as exc:
-            outcomes.append(AddOutcome(str(path), "refused", f"{path.name} cannot be read ({exc.strerror or exc})"))
+    index = 0
+    while index < total and not cancelled:
+        with incident.write() as conn:
+            started = time.monotonic()
+            batch_bytes = 0
+            while index < total:
+                path, refusal = candidates[index]
+                try:
+                    progress(index, total, f"adding {path.name}")
+                except Cancelled:
+                    cancelled = True
+                    break
+                index += 1
+                if refusal is not None:
+                    outcomes.append(AddOutcome(str(path), "refused", f"{path.name} {refusal}"))
+                    continue
+                savepoint = conn.begin_nested()
+                try:
+                    outcome = _add_in(
+                        conn, incident, path, progress=progress, acquired_by=acquired_by, url=url, note=note
+                    )
+                except Cancelled:
+                    savepoint.rollback()
+                    cancelled = True
+                    break
+                except (WorkbenchError, OSError) as exc:
+                    savepoint.rollback()
+                    outcomes.append(AddOutcome(str(path), "refused", _refusal_message(path, exc)))
+                    continue
+                except BaseException:
+                    savepoint.rollback()  # keep the files already done in this batch, then let the bug show
+                    raise
+                savepoint.commit()
+                outcomes.append(outcome)
+                if outcome.status == "added":
+                    batch_bytes += path.stat().st_size if path.exists() else 0
+                if batch_bytes >= _BATCH_BYTES or time.monotonic() - started >= _BATCH_SECONDS:
+                    break
     if not cancelled:
         progress(total, total, "evidence committed")
     added_ids = tuple(o.media_id for o in outcomes if o.status == "added" and o.media_id is not None)
@@ -288,6 +334,14 @@ def add_evidence(
         except Cancelled:
             cancelled = True
     return AddReport(tuple(outcomes), changes, made, tuple(failed), cancelled)
+
+
+def _refusal_message(path: Path, exc: BaseException) -> str:
+    if isinstance(exc, EvidenceChanged):
+        return str(exc)
+    if isinstance(exc, OSError):
+        return f"{path.name} cannot be read ({exc.strerror or exc})"
+    return f"{path.name}: {exc}"
 
 
 def _pixel_job(source: str | bytes) -> Any:

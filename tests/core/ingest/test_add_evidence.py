@@ -118,22 +118,34 @@ def test_cancel_keeps_what_was_committed_and_nothing_half_written(tmp_path: Path
 def test_file_changing_while_added_is_refused(
     tmp_path: Path, incident_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
+    import workbench.core.ingest as ingest
+
     path = tmp_path / "growing.jpg"
     path.write_bytes(make_jpeg(seed=3))
-    real_hash = blobs.hash_file
+    real_probe = ingest._probe
 
-    def hash_then_change(p: Path, progress: Progress | None = None) -> tuple[str, int]:
-        result = real_hash(p, progress)
-        p.write_bytes(p.read_bytes()[:-10] + b"0123456789")  # same size, other bytes
+    def probe_then_change(p: Path) -> object:
+        result = real_probe(p)
+        os.utime(p, ns=(0, 10**9))  # another program rewrites it between our stat and our read
+        p.write_bytes(p.read_bytes()[:-10] + b"0123456789")
         return result
 
-    monkeypatch.setattr(blobs, "hash_file", hash_then_change)
+    monkeypatch.setattr(ingest, "_probe", probe_then_change)
     with Incident.create(incident_path, title="t") as inc:
         report = add_evidence(inc, [path], pixels=False)
         assert report.refused == 1
         assert "changed while it was being added" in (report.outcomes[0].reason or "")
         assert inc.media_items() == []
     assert verify_incident(incident_path).intact
+
+
+def test_same_size_different_bytes_are_two_items(tmp_path: Path, incident_path: Path) -> None:
+    a, b = tmp_path / "a.bin", tmp_path / "b.bin"
+    a.write_bytes(b"x" * 5000)
+    b.write_bytes(b"y" * 5000)  # same size: pre-hashed to rule out a duplicate, then stored
+    with Incident.create(incident_path, title="t") as inc:
+        report = add_evidence(inc, [a, b, a], pixels=False)
+        assert [o.status for o in report.outcomes] == ["added", "added", "duplicate"]
 
 
 def test_cancelled_error_type() -> None:

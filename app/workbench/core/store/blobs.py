@@ -1,13 +1,18 @@
 """Evidence bytes inside the incident file: content-addressed by SHA-256 and stored in 1 MiB chunks.
 
-Chunks let a 4 GB video go in and come out without ever being held in memory. A file is hashed once before
-storing (to find duplicates without writing) and again while storing; if the two differ the file changed under
-us and nothing is kept.
+Chunks let a 4 GB video go in and come out without ever being held in memory. A file is hashed while it is
+stored; only when a stored blob already has its size (so it could be a duplicate) is it hashed first as well,
+to avoid writing a duplicate. If the file changes while it is read, nothing is kept.
 """
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
+import os
+import queue
+import threading
+import uuid
 from collections.abc import Iterator
 from pathlib import Path
 from typing import BinaryIO
@@ -40,50 +45,105 @@ def find(conn: Connection, sha256: str) -> int | None:
     return None if row is None else int(row[0])
 
 
+class _ChunkReader:
+    """Reads and hashes a file's chunks on a second thread while SQLite writes the previous ones.
+
+    Both hashlib and sqlite3 release the GIL, so reading+hashing and writing overlap on two cores.
+    """
+
+    def __init__(self, stream: BinaryIO) -> None:
+        self._stream = stream
+        self._queue: queue.Queue[bytes | BaseException | None] = queue.Queue(maxsize=4)
+        self.digest = hashlib.sha256()
+        self.size = 0
+        self._stop = threading.Event()
+        self._thread = threading.Thread(target=self._run, name="evidence-reader", daemon=True)
+        self._thread.start()
+
+    def _run(self) -> None:
+        try:
+            while not self._stop.is_set():
+                block = self._stream.read(CHUNK_SIZE)
+                if not block:
+                    break
+                self.digest.update(block)
+                self.size += len(block)
+                self._queue.put(block)
+        except BaseException as exc:  # delivered to the writer, which re-raises it
+            self._queue.put(exc)
+            return
+        self._queue.put(None)
+
+    def __iter__(self) -> Iterator[bytes]:
+        while True:
+            item = self._queue.get()
+            if item is None:
+                return
+            if isinstance(item, BaseException):
+                raise item
+            yield item
+
+    def close(self) -> None:
+        self._stop.set()
+        while self._thread.is_alive():
+            with contextlib.suppress(queue.Empty):  # unblock a reader waiting on a full queue
+                self._queue.get_nowait()
+            self._thread.join(timeout=0.05)
+
+
 def _store_stream(conn: Connection, stream: BinaryIO, progress: Progress | None) -> tuple[int, str, int]:
     blob_id = int(
         conn.exec_driver_sql(
             "INSERT INTO blob (sha256, size, chunk_size, chunk_count, stored_utc) VALUES (?, 0, ?, 0, ?) RETURNING id",
-            (f"pending-{id(stream)}-{utc_now()}", CHUNK_SIZE, utc_now()),
+            (f"pending-{uuid.uuid4().hex}", CHUNK_SIZE, utc_now()),
         ).scalar_one()
     )
-    digest = hashlib.sha256()
-    seq = 0
-    size = 0
-    while block := stream.read(CHUNK_SIZE):
-        digest.update(block)
-        conn.exec_driver_sql("INSERT INTO blob_chunk (blob_id, seq, data) VALUES (?, ?, ?)", (blob_id, seq, block))
-        seq += 1
-        size += len(block)
-        if progress is not None and seq % 64 == 0:
-            progress.check()
-    return blob_id, digest.hexdigest(), size
+    reader = _ChunkReader(stream)
+    try:
+        for seq, block in enumerate(reader):
+            conn.exec_driver_sql("INSERT INTO blob_chunk (blob_id, seq, data) VALUES (?, ?, ?)", (blob_id, seq, block))
+            if progress is not None and seq % 64 == 63:
+                progress.check()
+    finally:
+        reader.close()
+    return blob_id, reader.digest.hexdigest(), reader.size
+
+
+def size_is_new(conn: Connection, size: int) -> bool:
+    """True when no stored blob has this size: the file cannot be a duplicate, so it need not be pre-hashed."""
+    return conn.exec_driver_sql("SELECT 1 FROM blob WHERE size = ? LIMIT 1", (size,)).first() is None
 
 
 def store_file(
     conn: Connection,
     path: Path,
     *,
-    expected_sha256: str,
+    expected_sha256: str | None,
     expected_size: int,
+    expected_mtime_ns: int | None = None,
     progress: Progress | None = None,
-) -> int:
-    """Store a file's bytes inside the caller's transaction; returns the blob id.
+) -> tuple[int, str]:
+    """Store a file's bytes inside the caller's transaction; returns (blob id, sha256).
 
-    Raises EvidenceChanged when the bytes read now differ from those hashed before.
+    The bytes are hashed as they are stored. Raises EvidenceChanged when they differ from an earlier hash, or
+    when the file's size or modification time changed while it was read.
     """
     with path.open("rb") as fh:
         blob_id, sha, size = _store_stream(conn, fh, progress)
-    if sha != expected_sha256 or size != expected_size:
+        st = os.fstat(fh.fileno())
+    changed = size != expected_size or (expected_sha256 is not None and sha != expected_sha256)
+    if expected_mtime_ns is not None and (st.st_mtime_ns != expected_mtime_ns or st.st_size != expected_size):
+        changed = True
+    if changed:
         raise EvidenceChanged(
-            f"{path.name} changed while it was being added (its SHA-256 differs between two reads); "
+            f"{path.name} changed while it was being added (its bytes differ between two reads); "
             "nothing was kept. Add it again once it is no longer being written."
         )
     conn.exec_driver_sql(
         "UPDATE blob SET sha256 = ?, size = ?, chunk_count = ? WHERE id = ?",
         (sha, size, (size + CHUNK_SIZE - 1) // CHUNK_SIZE, blob_id),
     )
-    return blob_id
+    return blob_id, sha
 
 
 def store_bytes(conn: Connection, data: bytes) -> tuple[int, str, bool]:

@@ -26,6 +26,7 @@ STATEMENTS = [
         chunk_count INTEGER NOT NULL,
         stored_utc TEXT NOT NULL
     )""",
+    "CREATE INDEX blob_size ON blob(size)",
     """CREATE TABLE blob_chunk (
         id INTEGER PRIMARY KEY,
         blob_id INTEGER NOT NULL REFERENCES blob(id) ON DELETE CASCADE,

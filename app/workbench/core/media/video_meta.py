@@ -277,11 +277,13 @@ class _Walker:
                 meta.location = (*loc, "quicktime mdta")
         elif short == "creationdate":
             meta.apple_creationdate = value
-        elif short in ("make", "©mak"):
+        elif short in ("make", "model", "software"):  # Apple keys win over udta/iTunes-style items
+            setattr(meta, short, value)
+        elif short == "©mak":
             meta.make = meta.make or value
-        elif short in ("model", "©mod"):
+        elif short == "©mod":
             meta.model = meta.model or value
-        elif short in ("software", "©swr", "©too"):
+        elif short in ("©swr", "©too"):
             meta.software = meta.software or value
 
     def udta_child(self, data: bytes, typ: bytes, s: int, e: int) -> None:

@@ -247,7 +247,9 @@ def solve_when(
     )
     notes = list(constraint.disagreement)
     if constraint.unconfirmed:
-        notes.append("Rests on assumptions not yet confirmed: " + "; ".join(a.text for a in constraint.unconfirmed))
+        notes.append(
+            "Rests on assumptions not yet confirmed: " + "; ".join(a.text.rstrip(".") for a in constraint.unconfirmed)
+        )
     if place_zones.ambiguous:
         notes.append(place_zones.note())
     emax, emin = float(e.max()), float(e.min())
@@ -696,7 +698,9 @@ def solve_where(
             f"{g.resolution / math.sqrt(2):.3f}°, the half diagonal of a cell)."
         )
     if constraint.unconfirmed:
-        notes.append("Rests on assumptions not yet confirmed: " + "; ".join(a.text for a in constraint.unconfirmed))
+        notes.append(
+            "Rests on assumptions not yet confirmed: " + "; ".join(a.text.rstrip(".") for a in constraint.unconfirmed)
+        )
     return WhereResult(
         grid=g,
         mask=mask,

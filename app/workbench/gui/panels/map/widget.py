@@ -1,0 +1,203 @@
+"""The map view: the Leaflet page in a QtWebEngine view, one QWebChannel bridge, no network of its own.
+
+Signals carry what the analyst did; the main window turns them into audited, undoable operations and then calls
+`set_layers` / `set_hypotheses` with the new state. Python talks to the page only through `runJavaScript` with
+JSON (`WB.setHypotheses`, `WB.select`, `WB.setMode`).
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+from collections.abc import Callable, Iterable
+from typing import Any
+
+from PySide6.QtCore import QObject, QUrl, Signal, Slot
+from PySide6.QtWebChannel import QWebChannel
+from PySide6.QtWebEngineCore import QWebEnginePage, QWebEngineProfile, QWebEngineSettings
+from PySide6.QtWebEngineWidgets import QWebEngineView
+from PySide6.QtWidgets import QVBoxLayout, QWidget
+
+from workbench.core.errors import WorkbenchError
+from workbench.core.geo.layers import BasemapOptions, Hypothesis, MapLayers
+from workbench.core.geo.mappage import MapPage, build_map_page, js_json, layers_json
+from workbench.core.geo.measure import measure as geodesic_measure
+from workbench.core.geo.tiles import TileSource
+from workbench.gui.panels.map.serving import MapSchemeHandler, OfflineGuard
+from workbench.gui.webengine import MAP_ORIGIN, SCHEME
+
+log = logging.getLogger(__name__)
+
+MODES = ("pan", "measure", "hypothesis")
+
+
+class MapBridge(QObject):
+    """The one object the page sees (as `bridge`): JavaScript calls its slots (ready, addHypothesis,
+    moveHypothesis, selectMarker, reportMode, measure); slot names differ from signal names on purpose."""
+
+    pageReady = Signal()  # noqa: N815 (Qt naming)
+    hypothesisAdded = Signal(float, float)  # noqa: N815
+    hypothesisMoved = Signal(str, float, float)  # noqa: N815
+    markerSelected = Signal(str)  # noqa: N815
+    measured = Signal(object)  # noqa: N815 (a workbench.core.geo.measure.Measurement)
+    modeChanged = Signal(str)  # noqa: N815
+
+    @Slot()
+    def ready(self) -> None:  # noqa: N802 (JS-facing name)
+        self.pageReady.emit()
+
+    @Slot(float, float)
+    def addHypothesis(self, lat: float, lon: float) -> None:  # noqa: N802 (JS-facing name)
+        if -90 <= lat <= 90:
+            self.hypothesisAdded.emit(lat, ((lon + 180.0) % 360.0) - 180.0)
+
+    @Slot(str, float, float)
+    def moveHypothesis(self, hid: str, lat: float, lon: float) -> None:  # noqa: N802 (JS-facing name)
+        if -90 <= lat <= 90:
+            self.hypothesisMoved.emit(hid, lat, ((lon + 180.0) % 360.0) - 180.0)
+
+    @Slot(str)
+    def selectMarker(self, mid: str) -> None:  # noqa: N802 (JS-facing name)
+        self.markerSelected.emit(mid)
+
+    @Slot(str)
+    def reportMode(self, mode: str) -> None:  # noqa: N802 (JS-facing name)
+        self.modeChanged.emit(mode)
+
+    @Slot(float, float, float, float, result=str)
+    def measure(self, lat1: float, lon1: float, lat2: float, lon2: float) -> str:  # noqa: N802 (JS-facing name)
+        wrap = lambda v: ((v + 180.0) % 360.0) - 180.0  # noqa: E731
+        try:
+            m = geodesic_measure(lat1, wrap(lon1), lat2, wrap(lon2))
+        except WorkbenchError:
+            return "{}"
+        self.measured.emit(m)
+        return json.dumps(m.to_json())
+
+
+class MapView(QWidget):
+    """The map panel's widget. Offline unless `set_online(True)`; even then the page itself never goes online:
+    online tiles are fetched by Python (`OnlineTileSource`) and served like local ones."""
+
+    hypothesisAdded = Signal(float, float)  # noqa: N815  (lat, lon) clicked in "Add hypothesis" mode
+    hypothesisMoved = Signal(str, float, float)  # noqa: N815  (id, lat, lon) after a drag
+    markerSelected = Signal(str)  # noqa: N815  (id of a point or hypothesis)
+    measured = Signal(object)  # noqa: N815  Measurement (geodesic distance, bearings)
+    modeChanged = Signal(str)  # noqa: N815
+    pageReady = Signal()  # noqa: N815  the page drew its layers and the bridge is connected
+    loadFinished = Signal(bool)  # noqa: N815
+
+    def __init__(self, parent: QWidget | None = None, tile_sources: Iterable[TileSource] = ()) -> None:
+        super().__init__(parent)
+        self._online = False
+        self.layers = MapLayers()
+        self.options = BasemapOptions()
+        self.page_model: MapPage | None = None
+        self.ready = False
+
+        self.view = QWebEngineView(self)
+        self.profile = QWebEngineProfile(self)  # no storage name: off the record, nothing written to disk
+        self.guard = OfflineGuard(self.profile)
+        self.handler = MapSchemeHandler(self.profile)
+        self.profile.setUrlRequestInterceptor(self.guard)
+        self.profile.installUrlSchemeHandler(SCHEME, self.handler)
+        self.profile.setHttpCacheType(QWebEngineProfile.HttpCacheType.MemoryHttpCache)
+        self.page = QWebEnginePage(self.profile, self.view)
+        # The page must go before its profile: parent the profile to the page so it is deleted after it.
+        self.profile.setParent(self.page)
+        s = self.page.settings()
+        s.setAttribute(QWebEngineSettings.WebAttribute.LocalContentCanAccessFileUrls, False)
+        s.setAttribute(QWebEngineSettings.WebAttribute.LocalContentCanAccessRemoteUrls, False)
+        s.setAttribute(QWebEngineSettings.WebAttribute.JavascriptCanOpenWindows, False)
+        s.setAttribute(QWebEngineSettings.WebAttribute.PluginsEnabled, False)
+        s.setAttribute(QWebEngineSettings.WebAttribute.DnsPrefetchEnabled, False)
+        self.bridge = MapBridge(self)
+        self.channel = QWebChannel(self.page)
+        self.channel.registerObject("bridge", self.bridge)
+        self.page.setWebChannel(self.channel)
+        self.view.setPage(self.page)
+        lay = QVBoxLayout(self)
+        lay.setContentsMargins(0, 0, 0, 0)
+        lay.addWidget(self.view)
+
+        self.bridge.hypothesisAdded.connect(self.hypothesisAdded)
+        self.bridge.hypothesisMoved.connect(self.hypothesisMoved)
+        self.bridge.markerSelected.connect(self.markerSelected)
+        self.bridge.measured.connect(self.measured)
+        self.bridge.modeChanged.connect(self.modeChanged)
+        self.bridge.pageReady.connect(self._on_ready)
+        self.page.loadFinished.connect(self.loadFinished)
+        self.destroyed.connect(self.handler.shutdown)
+        for src in tile_sources:
+            self.add_tile_source(src)
+
+    # --- state -----------------------------------------------------------------------------------------------
+    def is_online(self) -> bool:
+        return self._online
+
+    def set_online(self, online: bool) -> None:
+        """Online mode: online tile layers may fetch (through Python). Reloads the page to offer or hide them."""
+        if online != self._online:
+            self._online = online
+            self.set_layers(self.layers, self.options)
+
+    def add_tile_source(self, source: TileSource) -> None:
+        self.handler.tiles[source.spec.id] = source
+
+    def tile_sources(self) -> list[TileSource]:
+        return list(self.handler.tiles.values())
+
+    def _effective_options(self, options: BasemapOptions) -> BasemapOptions:
+        specs = [t.spec for t in self.handler.tiles.values() if self._online or not t.spec.online]
+        return BasemapOptions(
+            tile_layers=(*options.tile_layers, *specs),
+            show_places=options.show_places,
+            center=options.center,
+            zoom=options.zoom,
+            extra=options.extra,
+        )
+
+    def set_layers(self, layers: MapLayers, options: BasemapOptions | None = None) -> None:
+        """Rebuild the page for these layers (the basemap is always there)."""
+        self.layers = layers
+        self.options = options or self.options
+        self.ready = False
+        self.page_model = build_map_page(layers, self._effective_options(self.options), interactive=True)
+        self.handler.page = self.page_model
+        self.handler.generation += 1
+        self.view.setUrl(QUrl(f"{MAP_ORIGIN}/g{self.handler.generation}/index.html"))
+
+    def _on_ready(self) -> None:
+        self.ready = True
+        self.pageReady.emit()
+
+    # --- Python → page ---------------------------------------------------------------------------------------
+    def run_js(self, script: str, callback: Callable[[Any], None] | None = None) -> None:
+        if callback is None:
+            self.page.runJavaScript(script)
+        else:
+            self.page.runJavaScript(script, 0, callback)
+
+    def set_hypotheses(self, hypotheses: Iterable[Hypothesis]) -> None:
+        """Redraw only the hypotheses (after an add, move or undo), without reloading the page."""
+        self.layers = MapLayers(
+            points=self.layers.points,
+            hypotheses=tuple(hypotheses),
+            bands=self.layers.bands,
+            sun_lines=self.layers.sun_lines,
+            title=self.layers.title,
+        )
+        data = layers_json(self.layers)["hypotheses"]
+        self.run_js(f"WB.setHypotheses({js_json(data)});")
+
+    def select(self, marker_id: str, pan: bool = True) -> None:
+        """Highlight a point or hypothesis (selection coming from another panel)."""
+        self.run_js(f"WB.select({js_json(marker_id)}, {js_json(pan)});")
+
+    def set_mode(self, mode: str) -> None:
+        if mode not in MODES:
+            raise ValueError(f"Unknown map mode {mode!r}")
+        self.run_js(f"WB.setMode({js_json(mode)});")
+
+    def blocked_requests(self) -> list[str]:
+        return list(self.guard.blocked)

@@ -19,7 +19,7 @@ from sqlalchemy import Connection, Engine
 from workbench.core.errors import IncidentReadOnly, NotFound
 from workbench.core.store import audit, blobs
 from workbench.core.store.audit import AuditEntry, utc_now
-from workbench.core.store.engine import OpenedFile, create_file, open_file
+from workbench.core.store.engine import READ_OPTION, OpenedFile, create_file, open_file
 from workbench.core.store.migrations import CURRENT_VERSION, migrate
 from workbench.core.store.records import (
     Changes,
@@ -148,7 +148,7 @@ class Incident:
 
     @contextmanager
     def read(self) -> Iterator[Connection]:
-        with self.engine.connect() as conn:
+        with self.engine.connect().execution_options(**{READ_OPTION: True}) as conn:
             yield conn
 
     def record(

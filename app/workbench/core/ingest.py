@@ -277,6 +277,7 @@ def add_evidence(
     leaves no trace and an interruption loses at most the file being added, never part of one.
     """
     progress = progress or Progress()
+    acquired_by = acquired_by or incident.analyst
     candidates = list(collect_files(paths))
     total = len(candidates)
     outcomes: list[AddOutcome] = []

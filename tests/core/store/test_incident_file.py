@@ -164,3 +164,17 @@ def test_update_is_audited_and_noop_is_not(incident_path: Path) -> None:
         entry = inc.audit_log()[-1]
         assert entry.action == "incident.update"
         assert entry.details == {"before": {"claim": ""}, "after": {"claim": "New claim"}}
+
+
+def test_reads_during_a_write_do_not_wait(incident_path: Path) -> None:
+    """A read on another connection while this process writes must not block on the write lock."""
+    import time
+
+    Incident.create(incident_path, title="t", analyst="A").close()
+    with Incident.open(incident_path) as inc:  # no analyst given: it is read from the file on first use
+        with inc.write() as conn:
+            conn.exec_driver_sql("UPDATE incident SET description = 'x' WHERE id = 1")
+            started = time.monotonic()
+            assert inc.analyst == "A"
+            assert inc.info().title == "t"
+            assert time.monotonic() - started < 1.0

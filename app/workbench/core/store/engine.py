@@ -32,6 +32,7 @@ from workbench.core.errors import (
 APPLICATION_ID = 0x5742494E  # "WBIN": marks the SQLite file as a workbench incident
 PAGE_SIZE = 65536  # large pages: media bytes are most of the file, and big pages make blob I/O fast
 BUSY_TIMEOUT_MS = 5000
+READ_OPTION = "workbench_read"  # execution option marking a connection that only reads
 
 # A byte far past SQLite's own lock bytes (0x40000000 .. 0x40000200) and past any page it reads or writes as a
 # lock: POSIX locks beyond the end of a file are allowed and never touch its contents.
@@ -127,8 +128,10 @@ def _make_engine(path: Path, read_only: bool) -> Engine:
 
     @event.listens_for(engine, "begin")
     def _on_begin(conn: Any) -> None:
-        # IMMEDIATE takes the write lock at once, so two writers never deadlock half-way through.
-        conn.exec_driver_sql("BEGIN" if read_only else "BEGIN IMMEDIATE")
+        # Writes take the write lock at once (IMMEDIATE), so two writers never deadlock half-way through; reads
+        # begin deferred, so they never wait for a write in progress on another connection of this process.
+        reading = read_only or conn.get_execution_options().get(READ_OPTION, False)
+        conn.exec_driver_sql("BEGIN" if reading else "BEGIN IMMEDIATE")
 
     return engine
 
@@ -146,6 +149,7 @@ def read_header(path: Path) -> tuple[int, int]:
         raise NotAnIncident(f"{path} cannot be read: {exc.strerror or exc}.") from None
     if magic != b"SQLite format 3\x00":
         raise NotAnIncident(f"{path.name} is not an incident file (it is not a SQLite database).")
+    _recover_after_crash(path)
     try:
         conn = sqlite3.connect(f"file:{path.resolve()}?mode=ro", uri=True, timeout=BUSY_TIMEOUT_MS / 1000)
         try:
@@ -156,6 +160,26 @@ def read_header(path: Path) -> tuple[int, int]:
     except sqlite3.DatabaseError as exc:
         raise NotAnIncident(f"{path.name} is damaged or not an incident file ({exc}).") from None
     return int(app_id), int(version)
+
+
+def _recover_after_crash(path: Path) -> None:
+    """Let SQLite roll back a transaction a killed process left half-done (a "hot" journal beside the file).
+
+    A read-only connection cannot do that rollback and would refuse the file, so when a journal is present a
+    read-write connection reads the schema once: SQLite itself decides whether the journal is hot (no process
+    holds the file) and, if so, restores the last committed state. Nothing else is written.
+    """
+    journal = path.with_name(path.name + "-journal")
+    if not journal.exists() or journal.stat().st_size == 0 or not os.access(path, os.W_OK):
+        return
+    try:
+        conn = sqlite3.connect(path, timeout=BUSY_TIMEOUT_MS / 1000)
+        try:
+            conn.execute("SELECT count(*) FROM sqlite_master").fetchone()
+        finally:
+            conn.close()
+    except sqlite3.DatabaseError:
+        return  # reported by the caller's own read, with its message
 
 
 Migrate = Callable[[Engine, int], None]

@@ -171,10 +171,10 @@ def test_reads_during_a_write_do_not_wait(incident_path: Path) -> None:
     import time
 
     Incident.create(incident_path, title="t", analyst="A").close()
-    with Incident.open(incident_path) as inc:  # no analyst given: it is read from the file on first use
-        with inc.write() as conn:
-            conn.exec_driver_sql("UPDATE incident SET description = 'x' WHERE id = 1")
-            started = time.monotonic()
-            assert inc.analyst == "A"
-            assert inc.info().title == "t"
-            assert time.monotonic() - started < 1.0
+    # no analyst given when opening: it is read from the file on first use, in the middle of the write
+    with Incident.open(incident_path) as inc, inc.write() as conn:
+        conn.exec_driver_sql("UPDATE incident SET description = 'x' WHERE id = 1")
+        started = time.monotonic()
+        assert inc.analyst == "A"
+        assert inc.info().title == "t"
+        assert time.monotonic() - started < 1.0

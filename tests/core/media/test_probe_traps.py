@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import io
 import json
 import struct
 from datetime import UTC, datetime, timedelta
@@ -445,3 +446,88 @@ def test_long_value_lists_are_json(tmp_path: Path) -> None:
     tiff = build_tiff([long_entry(0x0111, *range(100))])
     p = probe_file(write(tmp_path, "strips.jpg", jpeg_with_exif(tiff)), now=NOW)
     json.dumps(p.to_json())
+
+
+# ------------------------------------------------------------------------------------------------------------
+# IPTC, ICC, other containers
+
+
+def _iim(dataset: int, value: str) -> bytes:
+    raw = value.encode()
+    return b"\x1c\x02" + bytes([dataset]) + struct.pack(">H", len(raw)) + raw
+
+
+def test_iptc_and_icc_in_jpeg(tmp_path: Path) -> None:
+    from PIL import ImageCms
+
+    iim = b"\x1c\x01\x5a\x00\x03\x1b%G" + b"".join(
+        _iim(ds, v)
+        for ds, v in [
+            (120, "Protest outside the ministry"),
+            (80, "Jane Doe"),
+            (25, "protest"),
+            (25, "Ankara"),
+            (90, "Ankara"),
+            (92, "Kızılay"),
+            (101, "Türkiye"),
+            (55, "20230115"),
+            (60, "143000+0300"),
+        ]
+    )
+    irb = b"8BIM\x04\x04\x00\x00" + struct.pack(">L", len(iim)) + iim + (b"\x00" if len(iim) % 2 else b"")
+    payload = b"Photoshop 3.0\x00" + irb
+    app13 = b"\xff\xed" + struct.pack(">H", len(payload) + 2) + payload
+    buf = io.BytesIO()
+    icc = ImageCms.ImageCmsProfile(ImageCms.createProfile("sRGB")).tobytes()
+    noisy_image().save(buf, "JPEG", icc_profile=icc)
+    data = buf.getvalue()
+    p = probe_file(write(tmp_path, "iptc.jpg", data[:2] + app13 + data[2:]), now=NOW)
+    iptc = p.tags["IPTC"]
+    assert iptc["Caption-Abstract"] == "Protest outside the ministry"
+    assert iptc["By-line"] == ["Jane Doe"] and iptc["Keywords"] == ["protest", "Ankara"]
+    assert (iptc["City"], iptc["Sub-location"], iptc["Country-PrimaryLocationName"]) == ("Ankara", "Kızılay", "Türkiye")
+    assert p.summary.capture_time == "2023-01-15T14:30:00+03:00"
+    assert p.summary.capture_time_source == "IPTC DateCreated"
+    assert p.tags["ICC"]["ProfileDescription"] == "sRGB built-in"
+    assert "no_metadata" not in codes(p)
+
+
+def test_heic_with_exif(tmp_path: Path) -> None:
+    from pillow_heif import register_heif_opener
+
+    register_heif_opener()
+    tiff = build_tiff(
+        [ascii_entry(0x010F, b"Apple"), ascii_entry(0x0110, b"iPhone 13 Pro Max"), short_entry(0x0112, 6)],
+        exif=[ascii_entry(0x9003, b"2022:02:16 12:55:41"), ascii_entry(0x9011, b"+01:00")],
+        gps=gps_entries(38.699539, -9.207747),
+    )
+    path = tmp_path / "photo.heic"
+    noisy_image(64, 48).save(path, "HEIF", exif=b"Exif\x00\x00" + tiff, quality=50)
+    p = probe_file(path, now=NOW)
+    assert (p.kind, p.mime, p.format) == ("image", "image/heic", "HEIC")
+    s = p.summary
+    assert (s.make, s.model, s.capture_time) == ("Apple", "iPhone 13 Pro Max", "2022-02-16T12:55:41+01:00")
+    assert s.gps is not None and s.gps.lon == pytest.approx(-9.207747, abs=1e-6)
+    assert s.orientation == 6
+
+
+def test_gif_and_other_containers(tmp_path: Path) -> None:
+    import av
+
+    gif = tmp_path / "anim.gif"
+    noisy_image(33, 21).save(gif, "GIF")
+    p = probe_file(gif, now=NOW)
+    assert (p.format, p.summary.width, p.summary.height) == ("GIF", 33, 21)
+
+    avi = tmp_path / "clip.avi"
+    with av.open(str(avi), mode="w", format="avi") as out:
+        stream = out.add_stream("mpeg4", rate=10)
+        stream.width, stream.height, stream.pix_fmt = 48, 32, "yuv420p"
+        for i in range(5):
+            for packet in stream.encode(av.VideoFrame.from_image(noisy_image(48, 32, seed=i))):
+                out.mux(packet)
+        for packet in stream.encode(None):
+            out.mux(packet)
+    pa = probe_file(avi, now=NOW)
+    assert (pa.kind, pa.format, pa.summary.width, pa.summary.height) == ("video", "AVI", 48, 32)
+    assert pa.summary.codec == "mpeg4" and pa.summary.frame_rate == pytest.approx(10.0)

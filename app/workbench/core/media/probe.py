@@ -253,9 +253,12 @@ def _read(ctx: _Ctx, fp: BinaryIO) -> None:
         _read_bmff_video(ctx, fp)
     elif fmt in ("matroska", "avi"):
         ctx.video = VideoMeta()
-        pyav_streams(ctx.path, ctx.video)
+        fmt_name = pyav_streams(ctx.path, ctx.video)
+        if not fmt_name:
+            ctx.truncated = "the container could not be opened"
         ctx.merge_tags(ctx.video.tags)
         ctx.problems.extend(ctx.video.problems)
+        ctx.width, ctx.height = ctx.video.width, ctx.video.height
 
 
 # ---------------------------------------------------------------------------------------------------------------
@@ -647,10 +650,8 @@ def _capture_time(ctx: _Ctx) -> tuple[str, ZoneKind, str] | None:
             if got:
                 return got[0], got[1], f"XMP {key}"
     if ctx.iptc is not None:
-        got = exif_datetime(iptc_datetime(ctx.iptc.values))
         text = iptc_datetime(ctx.iptc.values)
-        if text and got is None:
-            got = exif_datetime(text[:19], text[19:] or None)
+        got = exif_datetime(text[:19], text[19:] or None) if text else None
         if got:
             return got[0], got[1], "IPTC DateCreated"
     return None

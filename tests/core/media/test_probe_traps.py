@@ -531,3 +531,12 @@ def test_gif_and_other_containers(tmp_path: Path) -> None:
     pa = probe_file(avi, now=NOW)
     assert (pa.kind, pa.format, pa.summary.width, pa.summary.height) == ("video", "AVI", 48, 32)
     assert pa.summary.codec == "mpeg4" and pa.summary.frame_rate == pytest.approx(10.0)
+
+
+def test_iphone_with_libjpeg_tables_hints_at_a_resave(tmp_path: Path) -> None:
+    tiff = build_tiff([ascii_entry(0x010F, b"Apple"), ascii_entry(0x0110, b"iPhone 12")])
+    p = probe_file(write(tmp_path, "iphone.jpg", jpeg_with_exif(tiff)), now=NOW)
+    flag = next(f for f in p.flags if f.code == "jpeg_tables_resaved")
+    assert "quality 90" in flag.message and "iPhone 12" in flag.message
+    other = build_tiff([ascii_entry(0x010F, b"NIKON"), ascii_entry(0x0110, b"COOLPIX P6000")])
+    assert "jpeg_tables_resaved" not in codes(probe_file(write(tmp_path, "nikon.jpg", jpeg_with_exif(other))))

@@ -59,6 +59,11 @@ CATALOGUE: dict[str, tuple[Severity, str]] = {
         "header. Its pixels will not be decoded.",
     ),
     "truncated": ("warning", "The file appears truncated ({detail}): part of it may be missing."),
+    "jpeg_tables_resaved": (
+        "notice",
+        "The JPEG quantisation tables are the standard libjpeg tables at quality {quality}, not the tables "
+        "an {camera} writes: the image was probably re-saved by software after capture.",
+    ),
     "trailing_data": ("info", "{count} bytes follow the end of the image data (an appended file or padding)."),
     "metadata_problems": ("notice", "Some metadata could not be read ({count} problems): see the problems list."),
     "quicktime_time_zone": (

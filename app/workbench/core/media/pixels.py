@@ -123,6 +123,7 @@ def _open_image(source: Path | bytes, name: str, max_side: int) -> tuple[Image.I
     try:
         with warnings.catch_warnings():
             warnings.simplefilter("ignore", Image.DecompressionBombWarning)
+            warnings.simplefilter("ignore", UserWarning)  # Pillow on corrupt EXIF: we only need orientation
             try:
                 im: Image.Image = Image.open(fp)
             except Image.DecompressionBombError as exc:

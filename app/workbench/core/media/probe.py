@@ -163,7 +163,7 @@ class _Ctx:
     thumb_size: tuple[int, int] | None = None
     video: VideoMeta | None = None
     has_other_metadata: bool = False
-    mp4_local_time_hint: bool = False
+    ijg_quality: int | None = None  # JPEG tables are exactly IJG tables at this quality
 
     def group(self, name: str) -> dict[str, Any]:
         return self.tags.setdefault(name, {})
@@ -281,6 +281,7 @@ def _read_jpeg(ctx: _Ctx, fp: BinaryIO) -> None:
         j["Comment"] = info.comments[0] if len(info.comments) == 1 else info.comments
     if info.quantization:
         q = estimate_quality(info.quantization)
+        ctx.ijg_quality = q.quality if q.standard_tables else None
         j["QualityEstimate"] = q.quality
         j["QualityMethod"] = q.method
         j["StandardTables"] = q.standard_tables
@@ -537,8 +538,7 @@ def _heif_ispe(fp: BinaryIO, size: int) -> tuple[int, int] | None:
 def _read_bmff_video(ctx: _Ctx, fp: BinaryIO) -> None:
     meta = read_bmff(fp, ctx.size)
     ctx.video = meta
-    if any("bad size" in p or "truncated" in p or "no moov" in p for p in meta.problems):
-        ctx.truncated = "the container's box structure ends early or is damaged"
+    ctx.truncated = meta.truncated
     if meta.width is None or meta.codec is None or meta.frame_rate is None:
         pyav_streams(ctx.path, meta)
     ctx.merge_tags(meta.tags)
@@ -774,6 +774,8 @@ def _finish(ctx: _Ctx, now: datetime) -> MediaProbe:
         flags.append(thumb_flag)
 
     flags.extend(F.capture_time_checks(capture_time, zone, model, now))
+    if ctx.ijg_quality is not None and make == "Apple" and (model or "").startswith("iPhone"):
+        flags.append(F.make("jpeg_tables_resaved", quality=ctx.ijg_quality, camera=model))
 
     ext = ctx.path.suffix.lower().lstrip(".")
     if ext in _EXTENSIONS and ctx.ftype.family not in _EXTENSIONS[ext]:

@@ -56,6 +56,7 @@ class VideoMeta:
     make: str | None = None
     model: str | None = None
     software: str | None = None
+    truncated: str | None = None  # why the container looks cut short, if it does
 
     def group(self, name: str) -> dict[str, Any]:
         return self.tags.setdefault(name, {})
@@ -369,6 +370,7 @@ def read_bmff(fp: BinaryIO, size: int) -> VideoMeta:
         if box_size < hdr or p + box_size > size:
             if typ == b"mdat" or p + hdr <= size:
                 walker.problem(f"top-level box {typ!r} at {p} claims {box_size} bytes (file has {size})")
+                meta.truncated = f"box {typ.decode('latin-1', 'replace')!r} ends past the end of the file"
             if typ != b"moov":
                 break
             box_size = size - p
@@ -386,12 +388,14 @@ def read_bmff(fp: BinaryIO, size: int) -> VideoMeta:
                 body = fp.read(box_size - hdr)
                 if len(body) < box_size - hdr:
                     walker.problem("moov box is truncated")
+                    meta.truncated = "the movie header (moov) is cut short"
                 walker.walk(body, 0, len(body), "moov")
         p += box_size
     if brands:
         meta.group("QuickTime").update(brands)
     if not found_moov:
         walker.problem("no moov box (movie header) found: the file may be truncated or fragmented")
+        meta.truncated = meta.truncated or "no movie header (moov)"
     return meta
 
 

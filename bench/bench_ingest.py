@@ -8,7 +8,7 @@ Targets (issue 2):
   `workbench info` on an incident with 5,000 items under 1 s.
 
 Usage: python bench/bench_ingest.py [--files 500] [--big-gb 2] [--items 5000] [--keep DIR]
-Each phase runs in its own process so its peak memory (ru_maxrss) is its own.
+Each phase runs in its own process so its peak memory (VmHWM) is its own.
 """
 
 from __future__ import annotations
@@ -29,9 +29,65 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 
 
-def peak_mb(children: bool = False) -> float:
-    who = resource.RUSAGE_CHILDREN if children else resource.RUSAGE_SELF
-    return resource.getrusage(who).ru_maxrss / 1024
+def peak_mb() -> float:
+    """This process's peak resident memory (VmHWM: unlike ru_maxrss, not inherited across fork+exec)."""
+    for line in Path("/proc/self/status").read_text().splitlines():
+        if line.startswith("VmHWM:"):
+            return int(line.split()[1]) / 1024
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+
+
+class TreeSampler:
+    """Samples the resident memory of this process and all its descendants every 20 ms; keeps the peak sum."""
+
+    def __init__(self) -> None:
+        import threading
+
+        self.peak_total_mb = 0.0
+        self.peak_child_mb = 0.0
+        self._stop = threading.Event()
+        self._thread = threading.Thread(target=self._run, daemon=True)
+
+    @staticmethod
+    def _rss_mb(pid: int) -> float:
+        try:
+            for line in Path(f"/proc/{pid}/status").read_text().splitlines():
+                if line.startswith("VmRSS:"):
+                    return int(line.split()[1]) / 1024
+        except OSError:
+            pass
+        return 0.0
+
+    @staticmethod
+    def _children(pid: int) -> list[int]:
+        out: list[int] = []
+        try:
+            for task in Path(f"/proc/{pid}/task").iterdir():
+                text = (task / "children").read_text().split()
+                out.extend(int(t) for t in text)
+        except OSError:
+            pass
+        return out
+
+    def _run(self) -> None:
+        me = os.getpid()
+        while not self._stop.wait(0.02):
+            kids, todo = [], self._children(me)
+            while todo:
+                pid = todo.pop()
+                kids.append(pid)
+                todo.extend(self._children(pid))
+            child = [self._rss_mb(k) for k in kids]
+            self.peak_child_mb = max([self.peak_child_mb, *child])
+            self.peak_total_mb = max(self.peak_total_mb, self._rss_mb(me) + sum(child))
+
+    def __enter__(self) -> TreeSampler:
+        self._thread.start()
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self._stop.set()
+        self._thread.join()
 
 
 def make_jpegs(folder: Path, count: int) -> None:
@@ -44,7 +100,8 @@ def make_jpegs(folder: Path, count: int) -> None:
     rng = np.random.default_rng(0)
     small = rng.integers(0, 255, (750, 1000, 3), dtype=np.uint8)
     img = Image.fromarray(small).resize((4000, 3000), Image.Resampling.BILINEAR)
-    noisy = np.asarray(img).astype(np.int16) + rng.integers(-20, 20, (3000, 4000, 3), dtype=np.int16)
+    # noise sized so a quality-92 file is ~4.8 MB, like a 12-MP phone photo (and the ExifTool reference figure)
+    noisy = np.asarray(img).astype(np.int16) + rng.integers(-6, 6, (3000, 4000, 3), dtype=np.int16)
     img = Image.fromarray(np.clip(noisy, 0, 255).astype(np.uint8))
     buf = io.BytesIO()
     img.save(buf, "JPEG", quality=92)
@@ -82,7 +139,8 @@ def phase_ingest(folder: str, incident: str) -> dict[str, float]:
         t_evidence = time.perf_counter() - t0
         assert report.added == len(files), report.to_json()["items"][:3]
         t0 = time.perf_counter()
-        made, failed = compute_missing_pixels(inc, workers=os.cpu_count())
+        with TreeSampler() as tree:
+            made, failed = compute_missing_pixels(inc, workers=os.cpu_count())
         t_pixels = time.perf_counter() - t0
         assert made == len(files) and not failed, failed[:3]
     return {
@@ -90,7 +148,8 @@ def phase_ingest(folder: str, incident: str) -> dict[str, float]:
         "evidence_s": t_evidence,
         "pixels_s": t_pixels,
         "peak_mb": peak_mb(),
-        "peak_children_mb": peak_mb(children=True),
+        "peak_worker_mb": tree.peak_child_mb,
+        "peak_tree_mb": tree.peak_total_mb,
     }
 
 
@@ -211,7 +270,10 @@ def main() -> None:
             f"(b) pixel products: {r['pixels_s']:.1f} s; bare reduced-scale decode on all cores: {d['decode_s']:.1f} s "
             f"-> ratio {r['pixels_s'] / d['decode_s']:.2f}x (goal <= 1.3)"
         )
-        print(f"    peak memory: main {r['peak_mb']:.0f} MB, workers {r['peak_children_mb']:.0f} MB (goal < 300)")
+        print(
+            f"    peak memory: main process {r['peak_mb']:.0f} MB, one pixel worker {r['peak_worker_mb']:.0f} MB, "
+            f"all processes together {r['peak_tree_mb']:.0f} MB (goal < 300)"
+        )
         print(f"    incident file: {inc.stat().st_size / 1e9:.2f} GB for {args.files * size_mb / 1e3:.2f} GB of files")
         inc.unlink()
         shutil.rmtree(photos) if not args.keep else None

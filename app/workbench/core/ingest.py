@@ -13,8 +13,9 @@ import os
 import stat
 import tempfile
 import time
+from collections import deque
 from collections.abc import Iterable, Iterator, Sequence
-from concurrent.futures import Executor, ProcessPoolExecutor, ThreadPoolExecutor
+from concurrent.futures import Executor, Future, ProcessPoolExecutor, ThreadPoolExecutor
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
@@ -327,10 +328,7 @@ def add_evidence(
     made, failed = 0, list[tuple[int, str]]()
     if pixels and added_ids and not cancelled:
         try:
-            known = {o.media_id: o.path for o in outcomes if o.status == "added" and o.media_id is not None}
-            made, failed = compute_missing_pixels(
-                incident, media_ids=added_ids, progress=progress, workers=workers, known_paths=known
-            )
+            made, failed = compute_missing_pixels(incident, media_ids=added_ids, progress=progress, workers=workers)
             changes = changes | Changes.of("pixels", *added_ids)
         except Cancelled:
             cancelled = True
@@ -345,24 +343,47 @@ def _refusal_message(path: Path, exc: BaseException) -> str:
     return f"{path.name}: {exc}"
 
 
-def _pixel_job(source: str | bytes) -> Any:
-    """Runs in a worker process: returns PixelProducts or the error message."""
+def _pixel_job(incident_path: str, media_id: int) -> Any:
+    """Runs in a worker: decodes the STORED bytes (never a file on disk that may have changed since).
+
+    Reads them through its own read-only connection, so nothing large crosses between processes.
+    Returns PixelProducts, or the error message as a string.
+    """
+    import sqlite3
+
     from workbench.core.media.pixels import pixel_products
 
     try:
-        return pixel_products(Path(source) if isinstance(source, str) else source)
+        conn = sqlite3.connect(f"file:{incident_path}?mode=ro", uri=True, timeout=30)
+        try:
+            blob_id, size = conn.execute("SELECT blob_id, size FROM media_item WHERE id = ?", (media_id,)).fetchone()
+            rows = conn.execute("SELECT data FROM blob_chunk WHERE blob_id = ? ORDER BY seq", (blob_id,))
+            if size <= _IN_MEMORY_LIMIT:
+                return pixel_products(b"".join(bytes(r[0]) for r in rows))
+            with tempfile.NamedTemporaryFile(prefix="workbench-pixels-", delete=False) as tmp:
+                for (chunk,) in rows:
+                    tmp.write(chunk)
+            try:
+                return pixel_products(Path(tmp.name))
+            finally:
+                os.unlink(tmp.name)
+        finally:
+            conn.close()
     except Exception as exc:  # reported per item, never fatal to the batch
         return f"{type(exc).__name__}: {exc}"
 
 
-def _executor(n_items: int, workers: int | None) -> Executor:
+_IN_MEMORY_LIMIT = 64 * 1024 * 1024  # larger items (videos) are decoded from a temporary file
+
+
+def _executor(n_items: int, workers: int | None) -> tuple[Executor, int]:
     count = workers or min(os.cpu_count() or 1, 4)
     if n_items < 4 or count <= 1:
-        return ThreadPoolExecutor(max_workers=1)
+        return ThreadPoolExecutor(max_workers=1), 1
     import multiprocessing
 
     # spawn, not fork: the parent may hold SQLite connections and (in the GUI) Qt threads.
-    return ProcessPoolExecutor(max_workers=count, mp_context=multiprocessing.get_context("spawn"))
+    return ProcessPoolExecutor(max_workers=count, mp_context=multiprocessing.get_context("spawn")), count
 
 
 def compute_missing_pixels(
@@ -371,9 +392,8 @@ def compute_missing_pixels(
     media_ids: Sequence[int] | None = None,
     progress: Progress | None = None,
     workers: int | None = None,
-    known_paths: dict[int, str] | None = None,
 ) -> tuple[int, list[tuple[int, str]]]:
-    """Make thumbnails and perceptual hashes for images and videos that have none yet."""
+    """Make thumbnails and perceptual hashes for images and videos that have none yet, on all cores."""
     progress = progress or Progress()
     with incident.read() as conn:
         rows = list(
@@ -388,23 +408,9 @@ def compute_missing_pixels(
         wanted = [m for m in wanted if m in allowed]
     if not wanted:
         return 0, []
-    with tempfile.TemporaryDirectory(prefix="workbench-pixels-") as tmp:
-        return _make_pixels(incident, wanted, progress, workers, known_paths or {}, Path(tmp))
-
-
-def _make_pixels(
-    incident: Incident,
-    wanted: list[int],
-    progress: Progress,
-    workers: int | None,
-    known_paths: dict[int, str],
-    tmpdir: Path,
-) -> tuple[int, list[tuple[int, str]]]:
-    jobs = [(m, _pixel_source(incident, m, known_paths, tmpdir)) for m in wanted]
     made = 0
     failed: list[tuple[int, str]] = []
     pending: list[tuple[int, Any]] = []
-    tool_params = {"max_side": 256}
 
     def flush() -> None:
         if not pending:
@@ -414,8 +420,8 @@ def _make_pixels(
                 if isinstance(result, str):
                     conn.exec_driver_sql(
                         "INSERT OR REPLACE INTO media_pixels (media_id, thumbnail, thumb_width, thumb_height, phash, "
-                        "tool, params_json, made_utc, error) VALUES (?, NULL, NULL, NULL, NULL, ?, ?, ?, ?)",
-                        (media_id, "workbench", json.dumps(tool_params), utc_now(), result),
+                        "tool, params_json, made_utc, error) VALUES (?, NULL, NULL, NULL, NULL, ?, '{}', ?, ?)",
+                        (media_id, "workbench", utc_now(), result),
                     )
                 else:
                     conn.exec_driver_sql(
@@ -441,12 +447,26 @@ def _make_pixels(
             )
         pending.clear()
 
-    with _executor(len(jobs), workers) as pool:
-        futures = [(m, pool.submit(_pixel_job, src)) for m, src in jobs]
+    path = str(incident.path.resolve())
+    executor, count = _executor(len(wanted), workers)
+    in_flight: deque[tuple[int, Future[Any]]] = deque()
+    queue_ = iter(wanted)
+    done = 0
+    with executor as pool:
         try:
-            for i, (media_id, future) in enumerate(futures):
-                progress(i, len(futures), "making thumbnails")
+            while True:
+                # Keep a few jobs per worker queued, no more: memory stays flat whatever the count.
+                while len(in_flight) < 2 * count:
+                    media_id = next(queue_, None)
+                    if media_id is None:
+                        break
+                    in_flight.append((media_id, pool.submit(_pixel_job, path, media_id)))
+                if not in_flight:
+                    break
+                media_id, future = in_flight.popleft()
+                progress(done, len(wanted), "making thumbnails")
                 result = future.result()
+                done += 1
                 if isinstance(result, str):
                     failed.append((media_id, result))
                 else:
@@ -455,22 +475,10 @@ def _make_pixels(
                 if len(pending) >= 64:
                     flush()
         except Cancelled:
-            for _, f in futures:
+            for _, f in in_flight:
                 f.cancel()
             flush()
             raise
         flush()
-    progress(len(futures), len(futures), "thumbnails made")
+    progress(len(wanted), len(wanted), "thumbnails made")
     return made, failed
-
-
-def _pixel_source(incident: Incident, media_id: int, known_paths: dict[int, str], tmpdir: Path) -> str | bytes:
-    """The bytes to decode: the file just hashed when we have it, else the stored bytes (exported when large)."""
-    if media_id in known_paths:
-        return known_paths[media_id]
-    item = incident.media_item(media_id)
-    if item.size > 64 * 1024 * 1024:
-        dest = tmpdir / f"{media_id}"
-        incident.export_media(media_id, dest)
-        return str(dest)
-    return incident.media_bytes(media_id)

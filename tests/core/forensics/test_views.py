@@ -118,15 +118,39 @@ def test_gradient_colours_direction_and_finds_the_dominant_one() -> None:
 
 
 def test_jpeg_quality_reads_tables_and_estimates_quality() -> None:
-    image = Image.open(io.BytesIO(jpeg_bytes(natural_image(128, 96), 77)))
+    image = Image.open(io.BytesIO(jpeg_bytes(natural_image(480, 360), 77)))
     result = F.jpeg_quality(image)
     assert result.data["is_jpeg"] is True
     assert result.data["estimate"]["quality"] == 77
     assert result.data["estimate"]["method"] == "ijg-exact"
-    assert result.data["double_compression_hint"]
+    assert result.data["double_compression"]["finding"] == "none"
+    assert result.data["double_compression_hint"].startswith("No trace of double compression")
     assert sorted(result.data["tables"]) == [0, 1] and len(result.data["tables"][0]) == 64
     assert result.image.ndim == 3 and result.image.shape[2] == 3
     json.dumps(result.to_json())
+
+
+@pytest.mark.parametrize(("first", "second"), [(60, 80), (70, 90)])
+def test_jpeg_quality_finds_double_compression(first: int, second: int) -> None:
+    twice = decode(jpeg_bytes(natural_image(640, 480, seed=first), first))
+    result = F.jpeg_quality(Image.open(io.BytesIO(jpeg_bytes(twice, second))))
+    assert result.data["estimate"]["quality"] == second
+    assert result.data["double_compression"]["finding"] == "periodic", result.data["double_compression"]
+    assert "compressed twice" in result.data["double_compression_hint"]
+    once = F.jpeg_quality(Image.open(io.BytesIO(jpeg_bytes(natural_image(640, 480, seed=first), second))))
+    assert once.data["double_compression"]["score"] < 0.3 < result.data["double_compression"]["score"] / 2
+
+
+def test_double_compression_is_not_assessed_on_tiny_images() -> None:
+    result = F.jpeg_quality(Image.open(io.BytesIO(jpeg_bytes(natural_image(64, 48), 80))))
+    assert result.data["double_compression"]["finding"] == "not assessable"
+    assert result.data["double_compression_hint"].startswith("Too few blocks")
+
+
+def test_camera_originals_show_no_double_compression() -> None:
+    for name in ("DSCN0010.jpg", "DSCN0012.jpg", "DSCN0021.jpg", "DSCN0025.jpg"):
+        image = F.open_image(corpus_path("images", "exif-samples", "jpg", "gps", name))
+        assert F.jpeg_quality(image).data["double_compression"]["finding"] == "none", name
 
 
 def test_jpeg_quality_says_plainly_when_there_are_no_tables() -> None:

@@ -78,11 +78,11 @@ def _candidates(result: WhenResult, t: datetime) -> tuple[list[datetime], list[s
 
 
 def _show(result: WhenResult, t: datetime) -> str:
-    if t.tzinfo is None:
-        return t.strftime("%H:%M") + " (no zone)"
-    local = zones.to_local(t, result.place_zones.primary)
     multi = (result.end_utc - result.start_utc) > timedelta(hours=25)
-    return local.strftime("%Y-%m-%d %H:%M" if multi else "%H:%M")
+    fmt = "%Y-%m-%d %H:%M" if multi else "%H:%M"
+    if t.tzinfo is None:
+        return t.strftime(fmt) + " (no zone)"
+    return zones.to_local(t, result.place_zones.primary).strftime(fmt)
 
 
 def _in_span(result: WhenResult, t: datetime, tol: timedelta) -> bool:

@@ -272,6 +272,9 @@ def video_frame_at(path: Path, seconds: float) -> VideoFrame:
         return VideoFrame(time_s=t, frame_index=round(t * rate), image=frame.to_image())
 
 
+_frame_at = video_frame_at  # the name the inspector panel first used; new code calls `video_frame_at`
+
+
 def export_frame_png(path: Path, seconds: float) -> bytes:
     """The frame at `seconds` as lossless PNG bytes (stored orientation)."""
     image, _ = frame_at(path, seconds)

@@ -575,7 +575,9 @@ def clone(
     closer than `min_distance`), then grouped by RANSAC into pairs of regions related by one similarity transform.
 
     Keypoints are found on a copy shrunk so its longer side is at most `max_side` (recorded as `analysis_scale`);
-    all coordinates are given in full-size stored pixels (or oriented pixels with `oriented=True`).
+    `min_distance` and `ransac_threshold` are in full-size pixels, and all coordinates are given in full-size
+    stored pixels (or oriented pixels with `oriented=True`). Boxes bound the matched keypoints, so they can be a
+    little smaller than the copied area; rotation_deg and scale describe the transform in stored pixels.
     data: regions [{box_a, box_b (x0, y0, x1, y1; which one is the copy cannot be told), matches,
     offset (dx, dy), rotation_deg, scale, pairs [[x1, y1, x2, y2] ...]}], keypoints, candidate_matches, analysis_scale.
     """

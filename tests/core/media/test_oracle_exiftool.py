@@ -23,7 +23,22 @@ ORACLE = CORPUS / "ORACLE.exiftool.json"
 
 pytestmark = pytest.mark.corpus
 
-FIELDS = ("capture_time", "make", "model", "orientation", "gps", "width", "height")
+FIELDS = (
+    "capture_time",
+    "make",
+    "model",
+    "orientation",
+    "gps",
+    "width",
+    "height",
+    "software",
+    "lens",
+    "gps_alt",
+    "gps_direction",
+    "duration",
+    "frame_rate",
+)
+TOLERANCES = {"gps_alt": 1e-3, "gps_direction": 1e-6, "duration": 2e-3, "frame_rate": 1e-2}
 
 # (file, field) -> (what we say, why it differs from ExifTool's value). Asserted, not just skipped.
 EXCEPTIONS: dict[tuple[str, str], tuple[Any, str]] = {
@@ -95,6 +110,13 @@ def expected(entry: dict[str, Any]) -> dict[str, Any]:
                 w, h = value, entry.get(key.replace("Width", "Height"))
                 break
     out["width"], out["height"] = w, h
+    out["software"] = first("IFD0:Software", "Keys:Software", "XMP-xmp:CreatorTool")
+    out["lens"] = first("ExifIFD:LensModel")
+    out["gps_alt"] = entry.get("Composite:GPSAltitude")
+    out["gps_direction"] = entry.get("GPS:GPSImgDirection")
+    out["duration"] = entry.get("QuickTime:Duration")
+    rates = [v for k, v in entry.items() if k.endswith(":VideoFrameRate")]
+    out["frame_rate"] = rates[0] if rates else None
     return out
 
 
@@ -108,6 +130,12 @@ def ours(probe: MediaProbe) -> dict[str, Any]:
         "gps": (s.gps.lat, s.gps.lon) if s.gps else None,
         "width": s.width,
         "height": s.height,
+        "software": s.software,
+        "lens": s.lens,
+        "gps_alt": s.gps.alt if s.gps else None,
+        "gps_direction": s.gps.direction if s.gps else None,
+        "duration": s.duration,
+        "frame_rate": s.frame_rate,
     }
 
 
@@ -116,6 +144,10 @@ def agrees(field: str, theirs: Any, mine: Any) -> bool:
         if theirs is None or mine is None:
             return theirs is mine
         return abs(theirs[0] - mine[0]) <= 1e-6 and abs(theirs[1] - mine[1]) <= 1e-6
+    if field in TOLERANCES:
+        return mine is not None and abs(float(theirs) - float(mine)) <= TOLERANCES[field]
+    if isinstance(mine, str) and isinstance(theirs, int | float):
+        theirs = str(theirs)  # exiftool -json turns numeric-looking strings ("8.3") into numbers
     if isinstance(theirs, str) and isinstance(mine, str):
         return theirs.strip() == mine.strip()
     return bool(theirs == mine)

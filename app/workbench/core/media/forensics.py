@@ -209,7 +209,7 @@ def _luma(rgb: RGB) -> npt.NDArray[np.uint8]:
 def ela(image: ImageLike, *, quality: int = 90, scale: float = 15.0, oriented: bool = False) -> ForensicResult:
     """Error level analysis: re-save as JPEG at `quality` and show |original - re-saved| x `scale`.
 
-    `scale=0` picks the gain so that the brightest 0.5% of differences reach white (recorded as `scale_used`).
+    `scale=0` picks the gain that brings the 99th percentile of differences to white (recorded as `scale_used`).
     data: mean_error, p99_error (0-255 per channel, before scaling), scale_used.
     """
     import cv2
@@ -253,7 +253,7 @@ def noise(
 ) -> ForensicResult:
     """Noise residual: |image - median(image)| per channel, amplified (`amplification=0`: auto).
 
-    data: noise_level (median of per-block mean residual), block_noise_min/max (5th/95th percentile of blocks),
+    data: noise_level (median of per-block mean residual), block_noise_p5/p95 (5th/95th percentile of blocks),
     amplification_used.
     """
     import cv2

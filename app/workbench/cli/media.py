@@ -93,10 +93,13 @@ def render_text(path: Path, data: dict[str, Any]) -> str:
         lines.append("Problems")
         lines += [f"  - {p}" for p in data["problems"]]
         lines.append("")
+    from workbench.core.media.exif import describe
+
     for group, tags in data["tags"].items():
         lines.append(f"[{group}]")
         for name, value in tags.items():
-            lines.append(f"  {name:<32} {_fmt(value)}")
+            label = describe(name, value) if group.startswith("EXIF:") else None
+            lines.append(f"  {name:<32} {_fmt(value)}" + (f"  ({label})" if label else ""))
         lines.append("")
     lines.append(f"read by {data['reader']}")
     return "\n".join(lines)

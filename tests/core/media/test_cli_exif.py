@@ -48,3 +48,12 @@ def test_exif_missing_file_is_one_line_and_exit_2(tmp_path: Path, capsys: pytest
     assert main(["exif", str(tmp_path / "nope.jpg")]) == 2
     err = capsys.readouterr().err
     assert err.startswith("workbench: ") and err.count("\n") == 1
+
+
+def test_text_rendering_labels_enumerations(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    from .builders import short_entry
+
+    path = tmp_path / "o.jpg"
+    path.write_bytes(jpeg_with_exif(build_tiff([short_entry(0x0112, 6)])))
+    assert main(["exif", str(path)]) == 0
+    assert "rotated 90° clockwise" in capsys.readouterr().out

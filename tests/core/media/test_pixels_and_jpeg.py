@@ -145,3 +145,18 @@ def test_video_poster_frame(tmp_path: Path) -> None:
     assert (p.thumbnail_width, p.thumbnail_height) == (48, 32)
     assert p.phash is not None and "PyAV" in p.tool
     assert 0.0 <= p.params["frame_time"] <= 0.5
+
+
+def test_video_and_heic_from_bytes(tmp_path: Path) -> None:
+    """Ingest passes the stored bytes of small files: video and HEIC work from bytes too."""
+    from pillow_heif import register_heif_opener
+
+    video = tmp_path / "clip.mp4"
+    write_mp4(video, frames=6, size=(64, 48))
+    from_path = pixel_products(video, max_side=32)
+    from_bytes = pixel_products(video.read_bytes(), max_side=32)
+    assert from_bytes.phash == from_path.phash
+    register_heif_opener()
+    heic = tmp_path / "p.heic"
+    noisy_image(64, 48).save(heic, "HEIF", quality=80)
+    assert pixel_products(heic.read_bytes(), max_side=32).thumbnail_width == 32

@@ -320,3 +320,66 @@ def _first_int(typed: Any) -> int | None:
     if kind == "ints" and v:
         return int(v[0])
     return None
+
+
+# ------------------------------------------------------------------------------------------------------------
+# Labels for people (the JSON keeps the numbers, as `exiftool -n` does)
+
+_LABELS: dict[str, dict[int, str]] = {
+    "Orientation": {
+        1: "normal",
+        2: "mirrored horizontally",
+        3: "rotated 180°",
+        4: "mirrored vertically",
+        5: "mirrored horizontally, rotated 270° clockwise",
+        6: "rotated 90° clockwise",
+        7: "mirrored horizontally, rotated 90° clockwise",
+        8: "rotated 270° clockwise",
+    },
+    "ResolutionUnit": {1: "none", 2: "inches", 3: "centimetres"},
+    "ExposureProgram": {
+        0: "not defined",
+        1: "manual",
+        2: "program AE",
+        3: "aperture priority",
+        4: "shutter priority",
+        5: "creative",
+        6: "action",
+        7: "portrait",
+        8: "landscape",
+    },
+    "MeteringMode": {
+        0: "unknown",
+        1: "average",
+        2: "centre-weighted",
+        3: "spot",
+        4: "multi-spot",
+        5: "pattern",
+        6: "partial",
+        255: "other",
+    },
+    "ColorSpace": {1: "sRGB", 2: "Adobe RGB", 0xFFFF: "uncalibrated"},
+    "WhiteBalance": {0: "auto", 1: "manual"},
+    "ExposureMode": {0: "auto", 1: "manual", 2: "auto bracket"},
+    "SceneCaptureType": {0: "standard", 1: "landscape", 2: "portrait", 3: "night"},
+    "SensingMethod": {1: "not defined", 2: "one-chip colour area", 3: "two-chip colour area"},
+    "GPSAltitudeRef": {0: "above sea level", 1: "below sea level"},
+    "Compression": {1: "uncompressed", 6: "JPEG (old-style)", 7: "JPEG"},
+    "YCbCrPositioning": {1: "centred", 2: "co-sited"},
+}
+
+
+def describe(name: str, value: Any) -> str | None:
+    """A short label for an enumerated or timed value ("rotated 90° clockwise", "1/250 s"), or None."""
+    if isinstance(value, bool):
+        return None
+    if name == "Flash" and isinstance(value, int):
+        fired = "fired" if value & 1 else "did not fire"
+        mode = {8: "on", 16: "off", 24: "auto"}.get(value & 0x18, "")
+        return f"flash {fired}" + (f" ({mode})" if mode else "")
+    if name == "ExposureTime" and isinstance(value, float) and 0 < value < 1:
+        return f"1/{round(1 / value)} s"
+    labels = _LABELS.get(name)
+    if labels and isinstance(value, int):
+        return labels.get(value)
+    return None

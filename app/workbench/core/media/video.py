@@ -291,10 +291,10 @@ def iter_frames(
     """
     if stride < 1:
         raise BadInput(f"The frame stride must be 1 or more, not {stride}.")
-    with _open(path) as (_container, stream):
+    with _open(path) as (container, stream):
         start = _start(stream)
         size = _scaled(stream, max_side)
-        for index, frame in enumerate(_container.decode(stream)):
+        for index, frame in enumerate(container.decode(stream)):
             t = _time(frame, start)
             if t is None or t < start_s - 1e-6 or index % stride:
                 continue

@@ -269,9 +269,7 @@ class _Grid:
             while True:
                 cand = self._candidates(row, col, radius)
                 if len(cand):
-                    d = _haversine(
-                        qlat[members, None], qlon[members, None], self.lat[None, cand], self.lon[None, cand]
-                    )
+                    d = _haversine(qlat[members, None], qlon[members, None], self.lat[None, cand], self.lon[None, cand])
                     k = np.argmin(d, axis=1)
                     dm = d[np.arange(len(members)), k]
                     if radius >= 180:
@@ -456,6 +454,18 @@ class Gazetteer:
         row = self._con.execute("SELECT * FROM places WHERE id = ?", (int(ids[0]),)).fetchone()
         return self._place(row, distance=float(dist[0]))
 
+    def near(self, lat: float, lon: float, radius_km: float, limit: int = 10) -> list[Place]:
+        """Places within `radius_km` of the point, nearest first."""
+        dlat = radius_km / 111.0
+        dlon = radius_km / max(1e-6, 111.0 * math.cos(math.radians(min(89.0, abs(lat)))))
+        rows = self._con.execute(
+            "SELECT * FROM places WHERE lat BETWEEN ? AND ? AND lon BETWEEN ? AND ?",
+            (lat - dlat, lat + dlat, lon - dlon, lon + dlon),
+        ).fetchall()
+        found = [(distance_km(lat, lon, r["lat"], r["lon"]), r) for r in rows]
+        found = sorted((f for f in found if f[0] <= radius_km), key=lambda f: f[0])[:limit]
+        return [self._place(r, distance=d) for d, r in found]
+
     def reverse(
         self, lats: Sequence[float] | npt.NDArray[np.float64], lons: Sequence[float] | npt.NDArray[np.float64]
     ) -> list[ReverseResult]:
@@ -554,7 +564,7 @@ class _open_geonames:
             self._closers.append(raw)
             stream: io.TextIOBase = io.TextIOWrapper(raw, encoding="utf-8", newline="")
         else:
-            stream = open(self.path, encoding="utf-8", newline="")  # noqa: SIM115
+            stream = open(self.path, encoding="utf-8", newline="")
         self._closers.append(stream)
         return stream
 

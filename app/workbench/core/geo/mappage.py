@@ -246,21 +246,14 @@ def _csp(page: str) -> str:
     )
 
 
-def build_map_page(
-    layers: MapLayers, options: BasemapOptions | None = None, interactive: bool = False
-) -> MapPage:
+def build_map_page(layers: MapLayers, options: BasemapOptions | None = None, interactive: bool = False) -> MapPage:
     """The page and its assets. `interactive` adds the QWebChannel bridge (only inside the app)."""
     import folium
 
     options = options or BasemapOptions()
     statics = _static_assets()
 
-    class LocalMap(folium.Map):  # type: ignore[misc]
-        # Leaflet is named in the head below, before the plugins that need it; folium's CDN lists are dropped.
-        default_js: list[tuple[str, str]] = []
-        default_css: list[tuple[str, str]] = []
-
-    m = LocalMap(
+    m = folium.Map(
         location=list(options.center) if options.center else [20.0, 0.0],
         zoom_start=options.zoom if options.zoom is not None else 2,
         tiles=None,
@@ -268,7 +261,10 @@ def build_map_page(
         prefer_canvas=False,
         world_copy_jump=False,
     )
-    root = m.get_root()
+    # Leaflet is named in the head below, before the plugins that need it; folium's CDN lists are dropped.
+    m.default_js = []
+    m.default_css = []
+    root: Any = m.get_root()
     head = [
         '<meta name="referrer" content="no-referrer">',
         f"<title>{html.escape(layers.title or 'Map')}</title>",
@@ -286,12 +282,13 @@ def build_map_page(
     ]
     root.header.add_child(folium.Element("\n".join(h for h in head if h)), name="workbench_head")
 
-    class Init(folium.MacroElement):  # type: ignore[misc]
+    class Init(folium.MacroElement):
         _template = folium.template.Template(
             "{% macro script(this, kwargs) %}WB.init({{ this._parent.get_name() }});{% endmacro %}"
         )
 
-    m.add_child(Init())
+    init: Any = Init
+    m.add_child(init())
     body = root.render()
     csp = _csp(body)
     body = body.replace(
@@ -310,6 +307,4 @@ def build_map_page(
 
 
 def _layers_script(layers: MapLayers, options: BasemapOptions, interactive: bool) -> bytes:
-    return (
-        _data_script("WB_DATA", layers_json(layers)) + _data_script("WB_OPTIONS", options_json(options, interactive))
-    )
+    return _data_script("WB_DATA", layers_json(layers)) + _data_script("WB_OPTIONS", options_json(options, interactive))

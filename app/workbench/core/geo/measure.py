@@ -38,9 +38,7 @@ def measure(lat1: float, lon1: float, lat2: float, lon2: float) -> Measurement:
     check_lat_lon(lat1, lon1)
     check_lat_lon(lat2, lon2)
     g = Geodesic.WGS84.Inverse(lat1, lon1, lat2, lon2)
-    return Measurement(
-        lat1, lon1, lat2, lon2, float(g["s12"]), float(g["azi1"]) % 360.0, float(g["azi2"]) % 360.0
-    )
+    return Measurement(lat1, lon1, lat2, lon2, float(g["s12"]), float(g["azi1"]) % 360.0, float(g["azi2"]) % 360.0)
 
 
 def destination(lat: float, lon: float, bearing: float, distance_m: float) -> tuple[float, float]:
@@ -51,7 +49,9 @@ def destination(lat: float, lon: float, bearing: float, distance_m: float) -> tu
     return float(g["lat2"]), ((float(g["lon2"]) + 180.0) % 360.0) - 180.0
 
 
-def cone(lat: float, lon: float, direction: float, fov: float, length_m: float, steps: int = 8) -> list[tuple[float, float]]:
+def cone(
+    lat: float, lon: float, direction: float, fov: float, length_m: float, steps: int = 8
+) -> list[tuple[float, float]]:
     """A closed wedge (lat, lon) from the point towards `direction`, `fov` degrees wide."""
     pts = [(lat, lon)]
     half = fov / 2.0

@@ -8,7 +8,7 @@ where the zone in the data differs from the clock used in practice (the analyst 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 from typing import Any, Literal
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
@@ -23,7 +23,7 @@ _PRACTICE_NOTES: dict[str, tuple[tuple[float, float, float, float] | None, str]]
     "Europe/Kyiv": (
         (46.0, 32.5, 50.2, 40.3),
         "Occupied parts of Donetsk, Luhansk, Zaporizhzhia and Kherson regions have used Moscow time "
-    "(Europe/Moscow) since 2014/2022; check which clock the source used.",
+        "(Europe/Moscow) since 2014/2022; check which clock the source used.",
     ),
     "Europe/Simferopol": (None, "Crimea has used Moscow time since 2014."),
     "Asia/Urumqi": (
@@ -134,8 +134,8 @@ def local_to_utc(local: datetime, zone: str) -> LocalTimeAnswer:
     tz = _zone(zone)
     first = local.replace(tzinfo=tz, fold=0)
     second = local.replace(tzinfo=tz, fold=1)
-    u0 = first.astimezone(timezone.utc)
-    u1 = second.astimezone(timezone.utc)
+    u0 = first.astimezone(UTC)
+    u1 = second.astimezone(UTC)
     text = local.isoformat()
     # A time that does not exist does not survive the round trip back to wall-clock time.
     roundtrip = u0.astimezone(tz).replace(tzinfo=None)
@@ -146,8 +146,7 @@ def local_to_utc(local: datetime, zone: str) -> LocalTimeAnswer:
             zone,
             "nonexistent",
             (lo, hi),
-            f"{text} never happened in {zone} (clocks jumped forward); it lies between {lo:%H:%M} and "
-            f"{hi:%H:%M} UTC.",
+            f"{text} never happened in {zone} (clocks jumped forward); it lies between {lo:%H:%M} and {hi:%H:%M} UTC.",
         )
     if u0 != u1:
         lo, hi = sorted((u0, u1))

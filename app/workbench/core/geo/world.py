@@ -133,9 +133,7 @@ def countries() -> tuple[Country, ...]:
             float(allpts[:, 0].max()),
             float(allpts[:, 1].max()),
         )
-        result.append(
-            Country(str(geom.get("id", "")), str(geom["properties"].get("name", "")), tuple(polygons), bbox)
-        )
+        result.append(Country(str(geom.get("id", "")), str(geom["properties"].get("name", "")), tuple(polygons), bbox))
     return tuple(result)
 
 

@@ -51,7 +51,7 @@ class OfflineGuard(QWebEngineUrlRequestInterceptor):
         self.seen: list[str] = []
         self.blocked: list[str] = []
 
-    def interceptRequest(self, info: QWebEngineUrlRequestInfo) -> None:  # noqa: N802 (Qt override)
+    def interceptRequest(self, info: QWebEngineUrlRequestInfo) -> None:
         url = info.requestUrl()
         text = url.toString()
         scheme = url.scheme()
@@ -92,7 +92,7 @@ class MapSchemeHandler(QWebEngineUrlSchemeHandler):
         buf.open(QIODevice.OpenModeFlag.ReadOnly)
         job.reply(mime.encode(), buf)
 
-    def requestStarted(self, job: QWebEngineUrlRequestJob) -> None:  # noqa: N802 (Qt override)
+    def requestStarted(self, job: QWebEngineUrlRequestJob) -> None:
         url = job.requestUrl()
         self.requests.append(url.toString())
         if url.host() != MAP_HOST or bytes(job.requestMethod().data()) != b"GET":

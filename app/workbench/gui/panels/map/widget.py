@@ -35,37 +35,37 @@ class MapBridge(QObject):
     """The one object the page sees (as `bridge`): JavaScript calls its slots (ready, addHypothesis,
     moveHypothesis, selectMarker, reportMode, measure); slot names differ from signal names on purpose."""
 
-    pageReady = Signal()  # noqa: N815 (Qt naming)
-    hypothesisAdded = Signal(float, float)  # noqa: N815
-    hypothesisMoved = Signal(str, float, float)  # noqa: N815
-    markerSelected = Signal(str)  # noqa: N815
-    measured = Signal(object)  # noqa: N815 (a workbench.core.geo.measure.Measurement)
-    modeChanged = Signal(str)  # noqa: N815
+    pageReady = Signal()
+    hypothesisAdded = Signal(float, float)
+    hypothesisMoved = Signal(str, float, float)
+    markerSelected = Signal(str)
+    measured = Signal(object)
+    modeChanged = Signal(str)
 
     @Slot()
-    def ready(self) -> None:  # noqa: N802 (JS-facing name)
+    def ready(self) -> None:
         self.pageReady.emit()
 
     @Slot(float, float)
-    def addHypothesis(self, lat: float, lon: float) -> None:  # noqa: N802 (JS-facing name)
+    def addHypothesis(self, lat: float, lon: float) -> None:
         if -90 <= lat <= 90:
             self.hypothesisAdded.emit(lat, ((lon + 180.0) % 360.0) - 180.0)
 
     @Slot(str, float, float)
-    def moveHypothesis(self, hid: str, lat: float, lon: float) -> None:  # noqa: N802 (JS-facing name)
+    def moveHypothesis(self, hid: str, lat: float, lon: float) -> None:
         if -90 <= lat <= 90:
             self.hypothesisMoved.emit(hid, lat, ((lon + 180.0) % 360.0) - 180.0)
 
     @Slot(str)
-    def selectMarker(self, mid: str) -> None:  # noqa: N802 (JS-facing name)
+    def selectMarker(self, mid: str) -> None:
         self.markerSelected.emit(mid)
 
     @Slot(str)
-    def reportMode(self, mode: str) -> None:  # noqa: N802 (JS-facing name)
+    def reportMode(self, mode: str) -> None:
         self.modeChanged.emit(mode)
 
     @Slot(float, float, float, float, result=str)
-    def measure(self, lat1: float, lon1: float, lat2: float, lon2: float) -> str:  # noqa: N802 (JS-facing name)
+    def measure(self, lat1: float, lon1: float, lat2: float, lon2: float) -> str:
         wrap = lambda v: ((v + 180.0) % 360.0) - 180.0  # noqa: E731
         try:
             m = geodesic_measure(lat1, wrap(lon1), lat2, wrap(lon2))
@@ -79,13 +79,13 @@ class MapView(QWidget):
     """The map panel's widget. Offline unless `set_online(True)`; even then the page itself never goes online:
     online tiles are fetched by Python (`OnlineTileSource`) and served like local ones."""
 
-    hypothesisAdded = Signal(float, float)  # noqa: N815  (lat, lon) clicked in "Add hypothesis" mode
-    hypothesisMoved = Signal(str, float, float)  # noqa: N815  (id, lat, lon) after a drag
-    markerSelected = Signal(str)  # noqa: N815  (id of a point or hypothesis)
-    measured = Signal(object)  # noqa: N815  Measurement (geodesic distance, bearings)
-    modeChanged = Signal(str)  # noqa: N815
-    pageReady = Signal()  # noqa: N815  the page drew its layers and the bridge is connected
-    loadFinished = Signal(bool)  # noqa: N815
+    hypothesisAdded = Signal(float, float)
+    hypothesisMoved = Signal(str, float, float)
+    markerSelected = Signal(str)
+    measured = Signal(object)
+    modeChanged = Signal(str)
+    pageReady = Signal()
+    loadFinished = Signal(bool)
 
     def __init__(self, parent: QWidget | None = None, tile_sources: Iterable[TileSource] = ()) -> None:
         super().__init__(parent)

@@ -1,0 +1,53 @@
+"""The map layers of an open incident, as plain objects.
+
+Today: EXIF/XMP/container GPS positions of media items (with the camera direction when known). Hypotheses,
+landmarks, post geotags and bands join when the incident stores them.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from workbench.core.geo.layers import MapLayers, MapPoint
+
+
+def layers_from_incident(inc: Any) -> MapLayers:
+    """Layers from anything with `media_items()` whose items have `.id`, `.filename` and `.summary.gps`."""
+    points = []
+    for item in inc.media_items():
+        gps = getattr(getattr(item, "summary", None), "gps", None)
+        if gps is None:
+            continue
+        lat, lon = float(gps.lat), float(gps.lon)
+        if not (-90.0 <= lat <= 90.0 and -180.0 <= lon <= 180.0):
+            continue
+        note = []
+        if lat == 0.0 and lon == 0.0:
+            note.append("0, 0 is often an empty GPS record, not a place")
+        source = getattr(gps, "source", "")
+        if source:
+            note.append(f"from {source}")
+        direction = getattr(gps, "direction", None)
+        ref = getattr(gps, "direction_ref", None)
+        if direction is not None and ref == "M":
+            note.append("direction is magnetic")
+        points.append(
+            MapPoint(
+                id=f"media:{item.id}",
+                lat=lat,
+                lon=lon,
+                label=str(item.filename),
+                kind="exif",
+                direction=float(direction) % 360.0 if direction is not None else None,
+                media_id=str(item.id),
+                note="; ".join(note),
+            )
+        )
+    title = ""
+    info = getattr(inc, "info", None)
+    if callable(info):
+        try:
+            title = str(getattr(info(), "title", "") or "")
+        except Exception:  # the title is a nicety; the map must still be drawn
+            title = ""
+    return MapLayers(points=tuple(points), title=title)

@@ -1,0 +1,91 @@
+import json
+import re
+from pathlib import Path
+from types import SimpleNamespace
+
+import pytest
+
+from workbench.cli import main
+from workbench.core.geo.export import to_geojson
+from workbench.core.geo.incident_layers import layers_from_incident
+from workbench.core.geo.layers import MapLayers, MapPoint
+from workbench.core.media.model import GPS, Summary
+
+
+def run(capsys: pytest.CaptureFixture[str], *argv: str) -> tuple[int, str, str]:
+    code = main(list(argv))
+    out = capsys.readouterr()
+    return code, out.out, out.err
+
+
+def test_place_by_name(gazetteer_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    code, out, _ = run(capsys, "place", "Pokrovsk", "--json")
+    assert code == 0
+    cands = json.loads(out)["candidates"]
+    assert cands[0]["name"] == "Pokrovsk" and cands[0]["country"] == "Ukraine"
+    assert {"name", "country", "lat", "lon", "population", "timezone"} <= set(cands[0])
+    code, out, _ = run(capsys, "place", "Pokrovsk")
+    assert code == 0 and "Pokrovsk, Ukraine" in out
+
+
+def test_place_by_point(gazetteer_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    code, out, _ = run(capsys, "place", "--lat", "48.28", "--lon", "37.18", "--json")
+    data = json.loads(out)
+    assert code == 0 and data["country_code"] == "UA" and data["candidates"][0]["name"] == "Pokrovsk"
+    assert data["timezone"]["zone"] == "Europe/Kyiv"
+    code, _, err = run(capsys, "place", "--lat", "95", "--lon", "0")
+    assert code == 2 and "Latitude" in err
+    code, _, err = run(capsys, "place", "--lat", "1")
+    assert code == 2
+
+
+def test_timezone_command(capsys: pytest.CaptureFixture[str]) -> None:
+    code, out, _ = run(capsys, "timezone", "--lat", "50.45", "--lon", "30.52", "--local", "2021-10-31T03:30", "--json")
+    data = json.loads(out)
+    assert code == 0 and data["zone"] == "Europe/Kyiv" and data["local_time"]["status"] == "ambiguous"
+
+
+def test_map_from_geojson(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    src = tmp_path / "points.geojson"
+    layers = MapLayers(points=(MapPoint("a", 48.3, 37.2, "<script>x</script>"),))
+    src.write_text(json.dumps(to_geojson(layers)), encoding="utf-8")
+    code, out, _ = run(
+        capsys, "map", str(src), "-o", str(tmp_path / "out"), "--json", "--width", "300", "--height", "200"
+    )
+    assert code == 0
+    result = json.loads(out)
+    out_dir = tmp_path / "out"
+    assert (out_dir / "index.html").is_file() and (out_dir / "map.png").is_file()
+    for path in result["assets"]:
+        assert (out_dir / path).is_file()
+    assert not re.search(r"https?:", (out_dir / "index.html").read_text(encoding="utf-8"))
+    code, _, err = run(capsys, "map", str(tmp_path / "missing.geojson"), "-o", str(out_dir))
+    assert code == 2 and "No such file" in err
+
+
+def test_layers_from_incident_like_object() -> None:
+    items = [
+        SimpleNamespace(
+            id=1,
+            filename="a.jpg",
+            sha256="0" * 64,
+            kind="image",
+            summary=Summary(gps=GPS(48.3, 37.2, direction=370.0, direction_ref="M")),
+        ),
+        SimpleNamespace(id=2, filename="b.jpg", sha256="1" * 64, kind="image", summary=Summary()),
+        SimpleNamespace(id=3, filename="c.mp4", sha256="2" * 64, kind="video", summary=Summary(gps=GPS(0.0, 0.0))),
+    ]
+    inc = SimpleNamespace(media_items=lambda: items, info=lambda: SimpleNamespace(title="T"))
+    layers = layers_from_incident(inc)
+    assert [p.id for p in layers.points] == ["media:1", "media:3"] and layers.title == "T"
+    assert layers.points[0].direction == pytest.approx(10.0) and "magnetic" in layers.points[0].note
+    assert "empty GPS" in layers.points[1].note
+
+
+def test_map_from_an_incident_file(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    from workbench.core.incident import Incident
+
+    path = tmp_path / "case.incident"
+    Incident.create(path, title="Case").close()
+    code, out, _ = run(capsys, "map", str(path), "-o", str(tmp_path / "m"), "--json")
+    assert code == 0 and json.loads(out)["points"] == 0

@@ -213,7 +213,7 @@ def posts(
     search: str | None = None,
     limit: int | None = None,
 ) -> list[Post]:
-    """Posts in time order (posts with an unknown zone sort by their local time, after exact ones)."""
+    """Posts in time order; a post whose zone is unknown sorts by its local time read as UTC."""
     sql = _POST_SELECT
     where: list[str] = []
     params: list[Any] = []
@@ -225,7 +225,7 @@ def posts(
         params.extend([f"%{search}%"] * 3)
     if where:
         sql += " WHERE " + " AND ".join(where)
-    sql += " ORDER BY COALESCE(p.created_utc, p.created_original), p.id"
+    sql += " ORDER BY COALESCE(p.created_utc, replace(p.created_original, ' ', 'T')), p.id"
     if limit is not None:
         sql += f" LIMIT {int(limit)}"
     with incident.read() as conn:

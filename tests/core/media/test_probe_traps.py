@@ -540,3 +540,22 @@ def test_iphone_with_libjpeg_tables_hints_at_a_resave(tmp_path: Path) -> None:
     assert "quality 90" in flag.message and "iPhone 12" in flag.message
     other = build_tiff([ascii_entry(0x010F, b"NIKON"), ascii_entry(0x0110, b"COOLPIX P6000")])
     assert "jpeg_tables_resaved" not in codes(probe_file(write(tmp_path, "nikon.jpg", jpeg_with_exif(other))))
+
+
+def test_container_times_that_disagree_and_bare_video(tmp_path: Path) -> None:
+    path = tmp_path / "clip.mov"
+    write_mp4(path)
+    bare = probe_file(path, now=NOW)
+    assert "no_metadata" in codes(bare)
+    data = bytearray(path.read_bytes())
+    i = data.index(b"mvhd")
+    # mvhd says 2019-07-24 11:25:40 "UTC" = the local clock time: the camera wrote local time
+    when = datetime(2019, 7, 24, 11, 25, 40, tzinfo=UTC) - datetime(1904, 1, 1, tzinfo=UTC)
+    struct.pack_into(">L", data, i + 8, int(when.total_seconds()))
+    path.write_bytes(bytes(data))
+    add_to_moov(path, apple_meta({"com.apple.quicktime.creationdate": "2019-07-24T11:25:40+0300"}))
+    p = probe_file(path, now=NOW)
+    flag = next(f for f in p.flags if f.code == "container_times_disagree")
+    assert "+3.0 h" in flag.message
+    assert p.summary.capture_time == "2019-07-24T11:25:40+03:00"
+    assert "no_metadata" not in codes(p)

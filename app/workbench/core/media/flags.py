@@ -15,8 +15,8 @@ from workbench.core.media.model import Flag, Severity
 CATALOGUE: dict[str, tuple[Severity, str]] = {
     "no_metadata": (
         "info",
-        "No camera metadata (no EXIF/XMP/IPTC capture data). Typical of platform re-encoding or screenshots; "
-        "proves nothing either way.",
+        "No camera metadata (no EXIF/XMP/IPTC data, no camera or location in the container). Typical of "
+        "platform re-encoding or screenshots; proves nothing either way.",
     ),
     "editing_software": ("notice", "Editing software named in the metadata: {detail}. The file was processed."),
     "edit_history": ("notice", "XMP edit history present ({count} entries): {detail}."),
@@ -59,6 +59,11 @@ CATALOGUE: dict[str, tuple[Severity, str]] = {
         "header. Its pixels will not be decoded.",
     ),
     "truncated": ("warning", "The file appears truncated ({detail}): part of it may be missing."),
+    "container_times_disagree": (
+        "notice",
+        "QuickTime CreateDate ({create}) and the Apple creation date ({apple}) differ by {hours:+.1f} h: one of "
+        "them was written in local time or changed.",
+    ),
     "jpeg_tables_resaved": (
         "notice",
         "The JPEG quantisation tables are the standard libjpeg tables at quality {quality}, not the tables "

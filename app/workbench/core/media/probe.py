@@ -734,6 +734,18 @@ def _finish(ctx: _Ctx, now: datetime) -> MediaProbe:
             got = apple_datetime(video.apple_creationdate)
             if got:
                 capture_time, zone, source = got[0], got[1], "QuickTime mdta creationdate"
+                if got[1] == "offset" and video.create_time_utc is not None:
+                    apple_utc = datetime.fromisoformat(got[0]).astimezone(UTC)
+                    gap = (video.create_time_utc - apple_utc).total_seconds()
+                    if abs(gap) > 15 * 60:
+                        flags.append(
+                            F.make(
+                                "container_times_disagree",
+                                create=video.create_time_utc.strftime("%Y-%m-%d %H:%M:%S UTC"),
+                                apple=video.apple_creationdate,
+                                hours=gap / 3600,
+                            )
+                        )
         if capture_time is None and video.create_time_utc is not None:
             capture_time = video.create_time_utc.astimezone(UTC).isoformat()
             zone, source = "utc", "QuickTime CreateDate (UTC by spec; some cameras write local time)"
@@ -797,7 +809,7 @@ def _finish(ctx: _Ctx, now: datetime) -> MediaProbe:
         or ctx.has_other_metadata
         or (video and (video.location or video.apple_creationdate or video.make))
     )
-    if ctx.ftype.kind == "image" and not has_meta and ctx.size > 0:
+    if ctx.ftype.kind in ("image", "video") and not has_meta and ctx.size > 0:
         flags.insert(0, F.make("no_metadata"))
     if ctx.problems:
         flags.append(F.make("metadata_problems", count=len(ctx.problems)))

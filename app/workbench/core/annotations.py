@@ -380,3 +380,10 @@ def restore_annotation(incident: Incident, record: Annotation) -> Changes:
         restored = replace(record, geometry=geometry, **values)
         incident.record(conn, "annotation.restore", "annotation", record.id, restored.to_json())
     return _changes(record.id, record.media_id)
+
+
+def hypothesis_labels(incident: Incident) -> list[tuple[int, str]]:
+    """(id, "#id label (lat, lon)") of the incident's location hypotheses, for linking an annotation to one."""
+    with incident.read() as conn:
+        rows = conn.exec_driver_sql("SELECT id, label, lat, lon FROM location_hypothesis ORDER BY id").all()
+    return [(int(r[0]), f"#{r[0]} {r[1] or 'hypothesis'} ({float(r[2]):.4f}, {float(r[3]):.4f})") for r in rows]

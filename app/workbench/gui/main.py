@@ -1,0 +1,77 @@
+"""`workbench [FILE | --demo]`: start the window, optionally opening an incident or the bundled demo."""
+
+from __future__ import annotations
+
+import argparse
+import logging
+import os
+import sys
+from pathlib import Path
+
+log = logging.getLogger(__name__)
+
+
+def prepare() -> None:
+    """What must happen before the QApplication exists (QtWebEngine's scheme, sandbox as root)."""
+    try:
+        from workbench.gui.webengine import prepare_webengine
+    except ImportError:
+        if hasattr(os, "geteuid") and os.geteuid() == 0 and not os.environ.get("QTWEBENGINE_DISABLE_SANDBOX"):
+            os.environ["QTWEBENGINE_DISABLE_SANDBOX"] = "1"
+            log.warning("Running as root: QtWebEngine's Chromium sandbox is turned off.")
+        return
+    prepare_webengine()
+
+
+def demo_path() -> Path:
+    """Where the demo incident is built the first time it is asked for (WORKBENCH_DEMO overrides)."""
+    override = os.environ.get("WORKBENCH_DEMO")
+    if override:
+        return Path(override)
+    base = os.environ.get("XDG_DATA_HOME") or str(Path.home() / ".local" / "share")
+    folder = Path(base) / "workbench"
+    folder.mkdir(parents=True, exist_ok=True)
+    return folder / "demo.incident"
+
+
+def parse_args(argv: list[str]) -> argparse.Namespace:
+    parser = argparse.ArgumentParser(prog="workbench", description="Open the Verification Workbench window.")
+    parser.add_argument("file", nargs="?", help="an incident file to open")
+    parser.add_argument("--demo", action="store_true", help="open the bundled demo incident (built on first use)")
+    parser.add_argument("--read-only", action="store_true", help="open the file without changing it")
+    args, _ = parser.parse_known_args(argv)  # Qt's own options (-platform ...) pass through
+    return args
+
+
+def main(argv: list[str] | None = None) -> int:
+    logging.basicConfig(level=logging.INFO, format="%(levelname)s %(name)s: %(message)s")
+    args = parse_args(list(sys.argv[1:] if argv is None else argv))
+    prepare()
+    from PySide6.QtWidgets import QApplication
+
+    from workbench import __version__
+    from workbench.gui.context import APPLICATION, ORGANISATION, AppContext
+    from workbench.gui.main_window import MainWindow
+    from workbench.gui.panels.common.style import icon, style_sheet
+
+    app = QApplication.instance() or QApplication([sys.argv[0]])
+    assert isinstance(app, QApplication)
+    app.setOrganizationName(ORGANISATION)
+    app.setApplicationName(APPLICATION)
+    app.setApplicationVersion(__version__)
+    app.setApplicationDisplayName("Verification Workbench")
+    app.setStyle("Fusion")
+    app.setStyleSheet(style_sheet())
+    app.setWindowIcon(icon("workbench"))
+    ctx = AppContext()
+    window = MainWindow(ctx)
+    window.show()
+    if args.demo:
+        window.open_demo()
+    elif args.file:
+        window.open_path(args.file, read_only=args.read_only)
+    return int(app.exec())
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

@@ -1,0 +1,1 @@
+"""What every panel of the window shares: icons, colours, the style sheet, image conversion."""

@@ -1,0 +1,5 @@
+"""The metadata panel."""
+
+from workbench.gui.panels.metadata.panel import MetadataPanel
+
+__all__ = ["MetadataPanel"]

@@ -138,7 +138,12 @@ def run_checks(
                     )
     if claimed is not None:
         with incident.read() as conn:
-            carrying = {int(r[0]) for r in conn.exec_driver_sql("SELECT DISTINCT post_id FROM post_media")}
+            carrying = {
+                int(r[0])
+                for r in conn.exec_driver_sql(
+                    "SELECT DISTINCT post_id FROM post_media WHERE media_id IS NOT NULL OR original_url IS NOT NULL"
+                )
+            }
         for post in posts.values():
             if post.end < claimed:
                 with_media = post.object_id in carrying

@@ -49,6 +49,7 @@ def register(sub: Any) -> None:
     f.add_argument("--threshold", type=float, default=0.3, help="scene-change threshold 0-1 (default 0.3)")
     f.add_argument("--min-gap", type=float, default=1.0, help="seconds between keyframes at least (default 1)")
     f.add_argument("--sha256", help="the video's sha256, recorded in each frame's derivation")
+    f.add_argument("--upright", action="store_true", help="turn frames by the container's rotation, as players do")
     f.add_argument("--json", action="store_true")
     f.set_defaults(func=cmd_frames)
 
@@ -113,7 +114,7 @@ def cmd_frames(args: argparse.Namespace) -> int:
     if args.output is None:
         raise BadInput("Say where to write the frames with -o.")
     if args.at is not None:
-        frame = video.video_frame_at(args.path, args.at)
+        frame = video.video_frame_at(args.path, args.at, upright=args.upright)
         args.output.write_bytes(frame.png())
         record = {"file": str(args.output), **frame.derivation(args.sha256, requested_s=args.at)}
         if args.json:
@@ -124,7 +125,9 @@ def cmd_frames(args: argparse.Namespace) -> int:
     out: Path = args.output
     out.mkdir(parents=True, exist_ok=True)
     progress = Progress(None if args.json else stderr_progress)
-    found = video.keyframes(args.path, threshold=args.threshold, min_gap_s=args.min_gap, progress=progress)
+    found = video.keyframes(
+        args.path, threshold=args.threshold, min_gap_s=args.min_gap, upright=args.upright, progress=progress
+    )
     records = []
     for frame in found:
         target = out / f"{args.path.stem}_{frame.time_s:010.3f}s_f{frame.frame_index:06d}.png"

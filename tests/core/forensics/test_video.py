@@ -130,9 +130,29 @@ def test_damaged_videos_raise_media_unreadable(clip: Path, ffmpeg: str, tmp_path
         V.video_info(tmp_path / "missing.mp4")
 
 
-def test_rotation_of_a_real_phone_video_is_reported_not_applied() -> None:
+def test_rotation_is_reported_and_applied_only_when_asked(clip: Path, ffmpeg: str, tmp_path: Path) -> None:
+    turned = tmp_path / "turned.mp4"
+    cmd = [ffmpeg, "-v", "error", "-y", "-i", str(clip), "-c", "copy", "-metadata:s:v:0", "rotate=90", str(turned)]
+    subprocess.run(cmd, check=True, timeout=30)
+    info = V.video_info(turned)
+    assert info.rotation in (90, 270)  # FFmpeg versions disagree on the sign of this old tag
+    stored = V.video_frame_at(turned, 3.3)
+    upright = V.video_frame_at(turned, 3.3, upright=True)
+    assert stored.image.size == (160, 120) and stored.rotation_applied == 0
+    assert upright.image.size == (120, 160) and upright.rotation_applied == info.rotation
+    transpose = Image.Transpose.ROTATE_270 if info.rotation == 90 else Image.Transpose.ROTATE_90
+    assert np.array_equal(np.asarray(upright.image), np.asarray(stored.image.transpose(transpose)))
+    assert upright.derivation()["rotation_applied"] == info.rotation
+    assert "container rotation not applied" in stored.derivation()["pixels"]
+    keys = V.keyframes(turned, upright=True)
+    assert keys[0].image.size == (120, 160) and keys[0].derivation()["rotation_applied"] == info.rotation
+
+
+def test_rotation_of_a_real_phone_video() -> None:
     path = corpus_path("images", "metadata-extractor-images", "mov", "with-gps.mov")
     info = V.video_info(path)
-    assert info.rotation == 90
+    assert info.rotation == 90  # portrait iPhone video stored sideways
     image, _ = V.frame_at(path, 1.0)
     assert image.size == (info.width, info.height)
+    upright, _ = V.frame_at(path, 1.0, upright=True)
+    assert upright.size == (info.height, info.width)

@@ -1,8 +1,9 @@
 """Frames from a video: information, an exact frame at a time, frames at a stride, and keyframes by scene change.
 
-Decoding uses PyAV (FFmpeg's libraries, no ffmpeg binary). Frames are returned as stored in the stream: a
-rotation recorded in the container (phones write one) is reported in `VideoInfo.rotation` and in a frame's
-`derivation`, not applied, the same rule the forensic views follow for EXIF orientation.
+Decoding uses PyAV (FFmpeg's libraries, no ffmpeg binary). Frames are returned as stored in the stream unless
+`upright=True`: a rotation recorded in the container (phones write one) is reported in `VideoInfo.rotation`, and
+a frame's `derivation` says whether it was applied (the same rule the forensic views follow for EXIF orientation).
+Upright frames are what reverse image searches and reports want; stored frames are what pixel forensics want.
 
 A keyframe is meant to become a derived media item linked to its video: `Keyframe.derivation(sha256)` gives the
 record (source, time, frame index, method, parameters, tool) to store beside the frame's PNG bytes.
@@ -62,10 +63,17 @@ class VideoFrame:
     time_s: float
     frame_index: int
     image: Image.Image
+    rotation_applied: int = 0  # degrees clockwise the stored frame was turned (upright=True)
 
     def derivation(self, source_sha256: str | None = None, requested_s: float | None = None) -> dict[str, Any]:
         params = {} if requested_s is None else {"requested_s": requested_s}
-        return frame_derivation(self.time_s, self.frame_index, source_sha256=source_sha256, params=params)
+        return frame_derivation(
+            self.time_s,
+            self.frame_index,
+            source_sha256=source_sha256,
+            params=params,
+            rotation_applied=self.rotation_applied,
+        )
 
     def png(self) -> bytes:
         return _png(self.image)
@@ -81,6 +89,7 @@ class Keyframe:
     score: float
     params: dict[str, Any] = field(default_factory=dict)
     tool: str = ""
+    rotation_applied: int = 0
 
     def derivation(self, source_sha256: str | None = None) -> dict[str, Any]:
         """What to record for this keyframe as a media item derived from its video."""
@@ -91,6 +100,7 @@ class Keyframe:
             method="keyframe by scene change",
             params={**self.params, "score": round(self.score, 4)},
             tool=self.tool,
+            rotation_applied=self.rotation_applied,
         )
 
     def png(self) -> bytes:
@@ -105,6 +115,7 @@ def frame_derivation(
     method: str = "frame at time",
     params: dict[str, Any] | None = None,
     tool: str | None = None,
+    rotation_applied: int = 0,
 ) -> dict[str, Any]:
     """The provenance of a frame taken from a video, JSON-able: stored with the derived media item."""
     return {
@@ -115,7 +126,10 @@ def frame_derivation(
         "method": method,
         "params": params or {},
         "tool": tool or _tool(),
-        "pixels": "stored frame (container rotation not applied), lossless PNG",
+        "pixels": f"frame turned {rotation_applied}° clockwise by the container's rotation, lossless PNG"
+        if rotation_applied
+        else "stored frame (container rotation not applied), lossless PNG",
+        "rotation_applied": rotation_applied,
     }
 
 
@@ -195,6 +209,22 @@ def _rotation(frame: Any) -> int:
     return -round(value) % 360 if isinstance(value, int | float) else 0
 
 
+_CLOCKWISE = {
+    90: Image.Transpose.ROTATE_270,
+    180: Image.Transpose.ROTATE_180,
+    270: Image.Transpose.ROTATE_90,
+}
+
+
+def _picture(frame: Any, upright: bool) -> tuple[Image.Image, int]:
+    """The frame as a Pillow image, turned as a player would when `upright` (quarter turns only)."""
+    image = frame.to_image()
+    turn = _rotation(frame) if upright else 0
+    if turn in _CLOCKWISE:
+        return image.transpose(_CLOCKWISE[turn]), turn
+    return image, 0
+
+
 def video_info(path: Path) -> VideoInfo:
     """Read the first video stream's properties (decodes only the first frame, for its rotation)."""
     with _open(path) as (container, stream):
@@ -229,17 +259,17 @@ def _time(frame: Any, start: float) -> float | None:
     return None if frame.time is None else float(frame.time) - start
 
 
-def frame_at(path: Path, seconds: float) -> tuple[Image.Image, float]:
+def frame_at(path: Path, seconds: float, *, upright: bool = False) -> tuple[Image.Image, float]:
     """The frame on screen at `seconds` from the start, and its own timestamp.
 
     Seeks to the keyframe at or before the time, then decodes forward to the last frame that starts at or before
     it, so the result does not depend on where the keyframes are.
     """
-    frame = video_frame_at(path, seconds)
+    frame = video_frame_at(path, seconds, upright=upright)
     return frame.image, frame.time_s
 
 
-def video_frame_at(path: Path, seconds: float) -> VideoFrame:
+def video_frame_at(path: Path, seconds: float, *, upright: bool = False) -> VideoFrame:
     """Like `frame_at`, with the frame's index (its time at the average frame rate) for its derivation."""
     if not math.isfinite(seconds) or seconds < 0:
         raise BadInput(f"A frame time must be zero or more seconds, not {seconds}.")
@@ -269,16 +299,16 @@ def video_frame_at(path: Path, seconds: float) -> VideoFrame:
         frame, t = chosen
         if seconds - t > 2.0 / rate + tolerance:
             raise _truncated(path, t, duration or seconds)
-        return VideoFrame(time_s=t, frame_index=round(t * rate), image=frame.to_image())
+        image, turned = _picture(frame, upright)
+        return VideoFrame(time_s=t, frame_index=round(t * rate), image=image, rotation_applied=turned)
 
 
 _frame_at = video_frame_at  # the name the inspector panel first used; new code calls `video_frame_at`
 
 
-def export_frame_png(path: Path, seconds: float) -> bytes:
-    """The frame at `seconds` as lossless PNG bytes (stored orientation)."""
-    image, _ = frame_at(path, seconds)
-    return _png(image)
+def export_frame_png(path: Path, seconds: float, *, upright: bool = False) -> bytes:
+    """The frame at `seconds` as lossless PNG bytes (stored orientation, or turned upright)."""
+    return video_frame_at(path, seconds, upright=upright).png()
 
 
 def iter_frames(
@@ -341,13 +371,14 @@ def keyframes(
     min_gap_s: float = 1.0,
     sample_fps: float = 5.0,
     max_keyframes: int = 500,
+    upright: bool = False,
     progress: Progress | None = None,
 ) -> list[Keyframe]:
     """Frames where the picture changed: the first frame, then each sampled frame whose colour histogram is at
     least `threshold` (0-1) away from the last keyframe's and at least `min_gap_s` after it.
 
     Frames are compared `sample_fps` times a second on copies at most 160 px wide; the chosen frames are kept at
-    full size. Cancelling through `progress` raises `Cancelled`.
+    full size, turned by the container's rotation when `upright`. Cancelling through `progress` raises `Cancelled`.
     """
     if not 0 < threshold <= 1:
         raise BadInput(f"The scene-change threshold must be above 0 and at most 1, not {threshold}.")
@@ -360,6 +391,7 @@ def keyframes(
         "sample_fps": sample_fps,
         "signature": "HSV histogram (16x8 hue-saturation + 16 value) at 160 px, Hellinger distance",
         "compared_with": "the last keyframe",
+        "upright": upright,
     }
     tool = _tool()
     found: list[Keyframe] = []
@@ -391,7 +423,8 @@ def keyframes(
             signature = _signature(np.asarray(small, dtype=np.uint8))
             score = 1.0 if last_signature is None else _distance(signature, last_signature)
             if last_signature is None or (score >= threshold and t - last_time >= min_gap_s):
-                found.append(Keyframe(t, index, frame.to_image(), score, params, tool))
+                image, turned = _picture(frame, upright)
+                found.append(Keyframe(t, index, image, score, params, tool, turned))
                 last_signature, last_time = signature, t
                 if len(found) >= max_keyframes:
                     break

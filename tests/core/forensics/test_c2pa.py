@@ -149,3 +149,16 @@ def test_absence_is_stated_without_judgement(tmp_path: pytest.TempPathFactory) -
 def test_a_real_camera_photo_has_none() -> None:
     found = read_content_credentials(corpus_path("images", "exif-samples", "jpg", "gps", "DSCN0010.jpg"))
     assert found.present is False and found.validation_state is None
+
+
+def test_without_the_library_presence_is_detected_and_not_validated(
+    signed: bytes, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import sys
+
+    monkeypatch.setitem(sys.modules, "c2pa", None)  # import c2pa now raises ImportError
+    found = read_content_credentials(signed)
+    assert found.present and found.validation_state is None
+    assert "not validated" in found.message and "not installed" in found.reader
+    plain = read_content_credentials(jpeg_bytes(natural_image(64, 48), 90))
+    assert not plain.present and plain.message == NO_CREDENTIALS

@@ -56,3 +56,11 @@ class BadInput(WorkbenchError):
 
 class MediaUnreadable(WorkbenchError):
     """The bytes are kept as evidence, but their pixels or frames cannot be decoded (corrupt, too large, unknown)."""
+
+
+class IncidentDamaged(WorkbenchError):
+    """SQLite reports the incident file as damaged (a disk error, a truncated copy, an edited byte)."""
+
+
+class IncidentBusy(WorkbenchError):
+    """Another process held the incident's lock for longer than we wait."""

@@ -8,6 +8,7 @@ or not at all. Readers get plain frozen records (`store.records`), never ORM obj
 from __future__ import annotations
 
 import json
+import sqlite3
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -15,8 +16,9 @@ from types import TracebackType
 from typing import Any
 
 from sqlalchemy import Connection, Engine
+from sqlalchemy import exc as sa_exc
 
-from workbench.core.errors import IncidentReadOnly, NotFound
+from workbench.core.errors import BadInput, IncidentBusy, IncidentDamaged, IncidentReadOnly, NotFound
 from workbench.core.store import audit, blobs
 from workbench.core.store.audit import AuditEntry, utc_now
 from workbench.core.store.engine import READ_OPTION, OpenedFile, create_file, open_file
@@ -36,6 +38,35 @@ _MEDIA_COLUMNS = (
     "m.id, m.sha256, m.kind, m.mime, m.filename, m.size, m.added_utc, m.capture_time, m.summary_json, "
     "m.flags_json, m.reader, m.parent_id, m.derivation_json, m.note, p.phash, p.thumbnail IS NOT NULL"
 )
+
+
+@contextmanager
+def database_errors(path: Path) -> Iterator[None]:
+    """Turn SQLite's errors into messages a user can act on (the rest of the app sees only WorkbenchError)."""
+    try:
+        yield
+    except sa_exc.IntegrityError as exc:
+        raise BadInput(f"{path.name} refused the change: {exc.orig}") from exc
+    except sa_exc.OperationalError as exc:
+        text = str(exc.orig)
+        if "locked" in text or "busy" in text:
+            raise IncidentBusy(
+                f"{path.name} is busy: another program kept it locked for more than a few seconds. Try again."
+            ) from exc
+        if "readonly" in text or "read-only" in text:
+            raise IncidentReadOnly(f"{path.name} cannot be written here ({text}).") from exc
+        raise IncidentDamaged(_damaged(path, text)) from exc
+    except sa_exc.DatabaseError as exc:
+        raise IncidentDamaged(_damaged(path, str(exc.orig))) from exc
+    except sqlite3.DatabaseError as exc:
+        raise IncidentDamaged(_damaged(path, str(exc))) from exc
+
+
+def _damaged(path: Path, detail: str) -> str:
+    return (
+        f"{path.name} is damaged ({detail}). Nothing was changed. Run `workbench verify` on it and work from a "
+        "backup or the colleague's original copy."
+    )
 
 
 def _media_from_row(row: Any) -> MediaItem:
@@ -108,8 +139,15 @@ class Incident:
 
     @classmethod
     def open(cls, path: Path | str, *, read_only: bool = False, analyst: str | None = None) -> Incident:
-        opened = open_file(Path(path), read_only=read_only, current_version=CURRENT_VERSION, migrate=migrate)
-        return cls(opened, analyst)
+        with database_errors(Path(path)):
+            opened = open_file(Path(path), read_only=read_only, current_version=CURRENT_VERSION, migrate=migrate)
+        incident = cls(opened, analyst)
+        try:
+            incident.info()  # a damaged schema or incident row shows now, with a clear message, not later
+        except BaseException:
+            incident.close()
+            raise
+        return incident
 
     def close(self) -> None:
         self._opened.dispose()
@@ -143,12 +181,12 @@ class Incident:
             raise IncidentReadOnly(
                 f"{self.path.name} is open read-only; work on a copy (File ▸ Save a working copy) to change it."
             )
-        with self.engine.begin() as conn:
+        with database_errors(self.path), self.engine.begin() as conn:
             yield conn
 
     @contextmanager
     def read(self) -> Iterator[Connection]:
-        with self.engine.connect().execution_options(**{READ_OPTION: True}) as conn:
+        with database_errors(self.path), self.engine.connect().execution_options(**{READ_OPTION: True}) as conn:
             yield conn
 
     def record(

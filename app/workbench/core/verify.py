@@ -6,11 +6,13 @@ someone else without changing a byte of it.
 
 from __future__ import annotations
 
+import sqlite3
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 from sqlalchemy import create_engine
+from sqlalchemy import exc as sa_exc
 from sqlalchemy.pool import NullPool
 
 from workbench.core.errors import IncidentTooNew, NotAnIncident
@@ -62,6 +64,9 @@ def verify_incident(path: Path | str, progress: Progress | None = None) -> Verif
     engine = create_engine(f"sqlite+pysqlite:///file:{path.resolve()}?mode=ro&uri=true", poolclass=NullPool)
     problems: list[str] = []
     checks: list[str] = []
+    rows: list[Any] = []
+    total_bytes = 0
+    count, head = 0, ""
     try:
         with engine.connect() as conn:
             conn.exec_driver_sql("PRAGMA busy_timeout = 5000")
@@ -79,7 +84,6 @@ def verify_incident(path: Path | str, progress: Progress | None = None) -> Verif
                     "LEFT JOIN blob b ON b.id = m.blob_id ORDER BY m.id"
                 )
             )
-            total_bytes = 0
             for i, (media_id, name, sha, size, blob_id, blob_sha, blob_size) in enumerate(rows):
                 progress(i, len(rows), f"re-hashing {name}")
                 label = f"media item {media_id} ({name})"
@@ -103,6 +107,11 @@ def verify_incident(path: Path | str, progress: Progress | None = None) -> Verif
             problems.extend(audit.verify_chain(conn))
             checks.append("audit hash chain")
             head, count = conn.exec_driver_sql("SELECT audit_head, audit_count FROM incident WHERE id = 1").one()
+    except (sa_exc.DatabaseError, sqlite3.DatabaseError) as exc:
+        detail = str(getattr(exc, "orig", exc))
+        problems.append(
+            f"SQLite cannot read the file: {detail} (checks done before this: {', '.join(checks) or 'none'})"
+        )
     finally:
         engine.dispose()
     return VerifyReport(

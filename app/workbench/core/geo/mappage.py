@@ -234,12 +234,13 @@ def options_json(options: BasemapOptions, interactive: bool) -> dict[str, Any]:
 _INLINE_SCRIPT = re.compile(r"<script>(.*?)</script>", re.S)
 
 
-def _csp(page: str) -> str:
+def _csp(page: str, allow_files: bool) -> str:
     hashes = []
     for body in _INLINE_SCRIPT.findall(page):
         digest = base64.b64encode(hashlib.sha256(body.encode("utf-8")).digest()).decode()
         hashes.append(f"'sha256-{digest}'")
-    local = "'self' workbench: file:"
+    # Inside the app everything comes from workbench://; a written-out page reads its files beside it (file:).
+    local = "'self' file:" if allow_files else "'self' workbench:"
     return (
         f"default-src 'none'; script-src {local} {' '.join(hashes)}; style-src {local} 'unsafe-inline'; "
         f"img-src {local} data: blob:; connect-src {local}; font-src {local}; base-uri 'none'; form-action 'none'"
@@ -290,7 +291,7 @@ def build_map_page(layers: MapLayers, options: BasemapOptions | None = None, int
     init: Any = Init
     m.add_child(init())
     body = root.render()
-    csp = _csp(body)
+    csp = _csp(body, allow_files=not interactive)
     body = body.replace(
         "<head>",
         f'<head>\n    <meta http-equiv="Content-Security-Policy" content="{html.escape(csp, quote=False)}">',

@@ -45,8 +45,9 @@ def _qwebchannel_js() -> bytes:
 class OfflineGuard(QWebEngineUrlRequestInterceptor):
     """Blocks every request that is not for the app's own scheme and records it (tests assert on `blocked`)."""
 
-    def __init__(self, parent: QObject | None = None) -> None:
+    def __init__(self, parent: QObject | None = None, allowed_schemes: frozenset[str] = ALLOWED_SCHEMES) -> None:
         super().__init__(parent)
+        self.allowed_schemes = allowed_schemes
         self._lock = threading.Lock()
         self.seen: list[str] = []
         self.blocked: list[str] = []
@@ -55,7 +56,7 @@ class OfflineGuard(QWebEngineUrlRequestInterceptor):
         url = info.requestUrl()
         text = url.toString()
         scheme = url.scheme()
-        allowed = scheme in ALLOWED_SCHEMES and (scheme != SCHEME.decode() or url.host() == MAP_HOST)
+        allowed = scheme in self.allowed_schemes and (scheme != SCHEME.decode() or url.host() == MAP_HOST)
         with self._lock:
             self.seen.append(text)
             if not allowed:

@@ -19,9 +19,9 @@ except ImportError:  # pragma: no cover - only before the map panel lands
 else:
     prepare_webengine()
 
-from PySide6.QtCore import QSettings  # noqa: E402
+from PySide6.QtCore import QSettings
 
-from tests.conftest import make_jpeg  # noqa: E402
+from tests.conftest import make_jpeg
 
 
 @pytest.fixture(scope="session", autouse=True)

@@ -7,9 +7,17 @@ from workbench.core.store.records import MediaItem
 from workbench.gui.models.media import IdRole, MediaFilterProxy, MediaListModel
 
 
-def _item(i: int, name: str, kind: str = "image", capture: str | None = None, flags: tuple[Flag, ...] = (), make: str | None = None) -> MediaItem:
+def _item(
+    i: int,
+    name: str,
+    kind: str = "image",
+    capture: str | None = None,
+    flags: tuple[Flag, ...] = (),
+    make: str | None = None,
+) -> MediaItem:
+    added = f"2025-01-0{i}T00:00:00+00:00"
     return MediaItem(
-        id=i, sha256=f"{i:064x}", kind=kind, mime="image/jpeg", filename=name, size=100, added_utc=f"2025-01-0{i}T00:00:00+00:00",
+        id=i, sha256=f"{i:064x}", kind=kind, mime="image/jpeg", filename=name, size=100, added_utc=added,
         capture_time=capture, summary=Summary(make=make), flags=flags, reader="t",
     )  # fmt: skip
 

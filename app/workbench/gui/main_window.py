@@ -113,7 +113,8 @@ class IncidentHeader(QWidget):
         self.claim.setText(f"<b>Claim:</b> {info.claim}" if info.claim else "<i>No claim recorded yet.</i>")
         counts = incident.counts()
         self.badges.setText(
-            f"{counts.get('media', 0)} items · {counts.get('annotations', 0)} annotations · {info.audit_count} audit entries"
+            f"{counts.get('media', 0)} items · {counts.get('annotations', 0)} annotations · "
+            f"{info.audit_count} audit entries"
         )
         self.badges.setVisible(True)
         self.mode.setText("READ-ONLY")
@@ -325,8 +326,8 @@ class MainWindow(QMainWindow):
         self.view_menu.addSeparator()
         self.view_menu.addAction(self._reset_action)
         self.view_menu.addSeparator()
-        for a in (self.inspector.act_zoom_in, self.inspector.act_zoom_out, self.inspector.act_fit, self.inspector.act_actual,
-                  self.inspector.act_loupe, self.inspector.act_orient):  # fmt: skip
+        ins = self.inspector
+        for a in (ins.act_zoom_in, ins.act_zoom_out, ins.act_fit, ins.act_actual, ins.act_loupe, ins.act_orient):
             self.view_menu.addAction(a)
         tools = bar.addMenu("&Annotate")
         tools.addActions(list(self.inspector.tool_actions.values()))
@@ -498,7 +499,9 @@ class MainWindow(QMainWindow):
         incident = self.ctx.incident
         if incident is None:
             return
-        name, _ = QFileDialog.getSaveFileName(self, "Export report", str(incident.path.with_suffix(".pdf")), "PDF (*.pdf)")
+        name, _ = QFileDialog.getSaveFileName(
+            self, "Export report", str(incident.path.with_suffix(".pdf")), "PDF (*.pdf)"
+        )
         if name:
             self.ctx.workers.run(
                 write,
@@ -510,7 +513,9 @@ class MainWindow(QMainWindow):
             )
 
     # --- messages ---------------------------------------------------------------------------------------------------
-    def show_error(self, message: str, title: str = "Verification Workbench", offer_read_only: Path | None = None) -> None:
+    def show_error(
+        self, message: str, title: str = "Verification Workbench", offer_read_only: Path | None = None
+    ) -> None:
         """Shown without blocking: the message box is window-modal and returns at once."""
         self.last_error = message
         box = QMessageBox(QMessageBox.Icon.Warning, title, message, QMessageBox.StandardButton.Ok, self)
@@ -518,7 +523,9 @@ class MainWindow(QMainWindow):
         box.setWindowModality(Qt.WindowModality.WindowModal)
         if offer_read_only is not None:
             button = box.addButton("Open read-only", QMessageBox.ButtonRole.AcceptRole)
-            button.clicked.connect(lambda: QTimer.singleShot(0, lambda: self.open_path(offer_read_only, read_only=True)))
+            button.clicked.connect(
+                lambda: QTimer.singleShot(0, lambda: self.open_path(offer_read_only, read_only=True))
+            )
         box.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
         box.open()
         self.error_box = box

@@ -167,9 +167,7 @@ class Workers(QObject):
         self._running[self._counter] = task
         if visible:
             self._active.append(task)
-        (self._writer if writes else self._readers).start(
-            _Runnable(self, self._counter, task.token, fn, args, kwargs)
-        )
+        (self._writer if writes else self._readers).start(_Runnable(self, self._counter, task.token, fn, args, kwargs))
         if visible:
             self.tasks_changed.emit()
         return task

@@ -118,14 +118,18 @@ class AnnotationPanel(QWidget):
         layout.addWidget(holder, 1)
         layout.addWidget(self.editor)
 
-        self.category.activated.connect(lambda _: self._edit({"category": self.category.currentData()}, "Change category"))
+        self.category.activated.connect(
+            lambda _: self._edit({"category": self.category.currentData()}, "Change category")
+        )
         self.label.editingFinished.connect(lambda: self._edit({"label": self.label.text()}, "Rename annotation"))
         self.note.textChanged.connect(self._note_changed)
         self.confidence.valueChanged.connect(lambda v: self.confidence_text.setText(f"{v}%"))
         self.confidence.sliderReleased.connect(self._confidence_changed)
         self.confidence.actionTriggered.connect(lambda _: self._confidence_changed_later())
         self.clear_confidence.clicked.connect(lambda: self._edit({"confidence": None}, "Clear confidence"))
-        self.link_media.activated.connect(lambda _: self._edit({"linked_media_id": self.link_media.currentData()}, "Link annotation"))
+        self.link_media.activated.connect(
+            lambda _: self._edit({"linked_media_id": self.link_media.currentData()}, "Link annotation")
+        )
         self.link_hypothesis.activated.connect(
             lambda _: self._edit({"linked_hypothesis_id": self.link_hypothesis.currentData()}, "Link annotation")
         )
@@ -171,10 +175,9 @@ class AnnotationPanel(QWidget):
                 swatch.setData(record.id, IdRole)
                 swatch.setToolTip(record.shape)
                 conf = "" if record.confidence is None else f"{round(record.confidence * 100)}%"
-                self.model.appendRow(
-                    [swatch, QStandardItem(record.label or f"({record.shape})"), QStandardItem(ann.CATEGORY_TITLES[record.category]
-                     if record.category in ann.CATEGORY_TITLES else record.category), QStandardItem(conf)]
-                )  # fmt: skip
+                category = ann.CATEGORY_TITLES.get(record.category, record.category)
+                label = QStandardItem(record.label or f"({record.shape})")
+                self.model.appendRow([swatch, label, QStandardItem(category), QStandardItem(conf)])
             self.stack.setCurrentIndex(1 if self.records else 0)
             self._fill_links()
         finally:
@@ -218,12 +221,16 @@ class AnnotationPanel(QWidget):
             if not self.note.hasFocus():
                 self.note.setPlainText(record.note)
             self.confidence.setValue(round((record.confidence or 0) * 100))
-            self.confidence_text.setText("not set" if record.confidence is None else f"{round(record.confidence * 100)}%")
+            self.confidence_text.setText(
+                "not set" if record.confidence is None else f"{round(record.confidence * 100)}%"
+            )
             self.link_media.setCurrentIndex(max(0, self.link_media.findData(record.linked_media_id)))
             self.link_hypothesis.setCurrentIndex(max(0, self.link_hypothesis.findData(record.linked_hypothesis_id)))
             x, y, w, h = record.bounds()
             self.geometry_text.setText(
-                f"{record.shape} at x {x:.0f}, y {y:.0f}" + (f", {w:.0f} × {h:.0f} px" if w or h else "") + " (stored pixels)"
+                f"{record.shape} at x {x:.0f}, y {y:.0f}"
+                + (f", {w:.0f} × {h:.0f} px" if w or h else "")
+                + " (stored pixels)"
             )
         finally:
             self._filling = False

@@ -114,7 +114,9 @@ class MediaDelegate(QStyledItemDelegate):
             return self.GRID
         return QSize(option.rect.width() or 300, self.ROW_HEIGHT)
 
-    def paint(self, painter: QPainter, option: QStyleOptionViewItem, index: QModelIndex | QPersistentModelIndex) -> None:
+    def paint(
+        self, painter: QPainter, option: QStyleOptionViewItem, index: QModelIndex | QPersistentModelIndex
+    ) -> None:
         item: MediaItem | None = index.data(ItemRole)
         if item is None:
             return
@@ -193,13 +195,20 @@ class MediaDelegate(QStyledItemDelegate):
         painter.setBrush(QColor("#e4e7eb"))
         painter.drawRoundedRect(box, 4, 4)
         if thumb is not None and not thumb.isNull():
-            scaled = thumb.scaled(box.size(), Qt.AspectRatioMode.KeepAspectRatio, Qt.TransformationMode.SmoothTransformation)
+            scaled = thumb.scaled(
+                box.size(), Qt.AspectRatioMode.KeepAspectRatio, Qt.TransformationMode.SmoothTransformation
+            )
             x = box.left() + (box.width() - scaled.width()) // 2
             y = box.top() + (box.height() - scaled.height()) // 2
             painter.drawPixmap(x, y, scaled)
         else:
             name = {"video": "video", "image": "image"}.get(item.kind, "file")
-            icon(name).paint(painter, box.adjusted(box.width() // 2 - 16, box.height() // 2 - 16, -(box.width() // 2 - 16), -(box.height() // 2 - 16)))
+            icon(name).paint(
+                painter,
+                box.adjusted(
+                    box.width() // 2 - 16, box.height() // 2 - 16, -(box.width() // 2 - 16), -(box.height() // 2 - 16)
+                ),
+            )
 
     def _draw_badges(self, painter: QPainter, box: QRect, item: MediaItem, annotations: int) -> None:
         font = QFont(painter.font())

@@ -72,7 +72,12 @@ def _to_geometry(shape: str, points: list[QPointF]) -> dict[str, Any]:
     if shape in ("rect", "ellipse"):
         a, b = points[0], points[1]
         x, y = min(a.x(), b.x()), min(a.y(), b.y())
-        return {"x": round(x, 2), "y": round(y, 2), "w": round(abs(b.x() - a.x()), 2), "h": round(abs(b.y() - a.y()), 2)}
+        return {
+            "x": round(x, 2),
+            "y": round(y, 2),
+            "w": round(abs(b.x() - a.x()), 2),
+            "h": round(abs(b.y() - a.y()), 2),
+        }
     if shape in ("polygon", "line", "arrow"):
         return {"points": [[round(p.x(), 2), round(p.y(), 2)] for p in points]}
     return {"x": round(points[0].x(), 2), "y": round(points[0].y(), 2)}
@@ -208,7 +213,9 @@ class AnnotationItem(QGraphicsObject):
             painter.setPen(halo)
             painter.drawPath(path)
             painter.setPen(pen)
-            painter.setBrush(QBrush(fill) if shape in ("rect", "ellipse", "polygon", "point") else Qt.BrushStyle.NoBrush)
+            painter.setBrush(
+                QBrush(fill) if shape in ("rect", "ellipse", "polygon", "point") else Qt.BrushStyle.NoBrush
+            )
             painter.drawPath(path)
             if shape == "arrow":
                 head = _arrow_head(QLineF(self.points[0], self.points[1]), 14 / s)
@@ -359,7 +366,9 @@ class ImageCanvas(QGraphicsView):
         self.fit()
 
     def _apply_transform(self) -> None:
-        t = orientation_transform(self.orientation if self.apply_orientation else 1, self.image.width(), self.image.height())
+        t = orientation_transform(
+            self.orientation if self.apply_orientation else 1, self.image.width(), self.image.height()
+        )
         self.base.setTransform(t)
         rect = self.base.mapRectToScene(self.base.boundingRect())
         if self.standalone.isVisible():
@@ -422,7 +431,9 @@ class ImageCanvas(QGraphicsView):
 
     # --- coordinates --------------------------------------------------------------------------------------------
     def to_stored(self, view_pos: QPointF | Any) -> QPointF:
-        return self.base.mapFromScene(self.mapToScene(view_pos.toPoint() if isinstance(view_pos, QPointF) else view_pos))
+        return self.base.mapFromScene(
+            self.mapToScene(view_pos.toPoint() if isinstance(view_pos, QPointF) else view_pos)
+        )
 
     def from_stored(self, x: float, y: float) -> QPointF:
         """View (widget) coordinates of a stored pixel position (tests drive the mouse with these)."""
@@ -463,7 +474,9 @@ class ImageCanvas(QGraphicsView):
 
     def _pixelated(self) -> None:
         # Past 2x, show pixels as squares: a fact-checker counts them.
-        mode = Qt.TransformationMode.FastTransformation if self.zoom >= 2 else Qt.TransformationMode.SmoothTransformation
+        mode = (
+            Qt.TransformationMode.FastTransformation if self.zoom >= 2 else Qt.TransformationMode.SmoothTransformation
+        )
         self.base.setTransformationMode(mode)
         self.overlay.setTransformationMode(mode)
 
@@ -585,12 +598,15 @@ class ImageCanvas(QGraphicsView):
 
     def mouseDoubleClickEvent(self, event: QMouseEvent) -> None:
         if self.tool == "polygon":
-            self.finish_polygon()
+            if self._draft_points:
+                self._draft_points[-1] = self._inside(self.to_stored(event.position()))
+            self.finish_polygon(keep_last=True)
             return
         super().mouseDoubleClickEvent(event)
 
-    def finish_polygon(self) -> None:
-        pts = self._draft_points[:-1] if len(self._draft_points) > 1 else self._draft_points
+    def finish_polygon(self, keep_last: bool = False) -> None:
+        """Close the polygon being drawn. The last point follows the pointer: kept only for a double click."""
+        pts = self._draft_points if keep_last or len(self._draft_points) < 2 else self._draft_points[:-1]
         # A double click adds the same point twice: drop repeats.
         unique: list[QPointF] = []
         for p in pts:
@@ -631,7 +647,10 @@ class ImageCanvas(QGraphicsView):
         magnification = 4.0
         centre = self._loupe_pos
         source_view = QRectF(
-            centre.x() - size / (2 * magnification), centre.y() - size / (2 * magnification), size / magnification, size / magnification
+            centre.x() - size / (2 * magnification),
+            centre.y() - size / (2 * magnification),
+            size / magnification,
+            size / magnification,
         )
         source_scene = self.mapToScene(source_view.toRect()).boundingRect()
         lens = QPixmap(QSize(size, size))

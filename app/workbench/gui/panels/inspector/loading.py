@@ -140,9 +140,7 @@ def load_frame(path: Path, seconds: float, *, progress: Progress) -> Frame:
     return Frame(qimage_from_array(rgb), frame.time_s, frame.frame_index, histogram(rgb))
 
 
-def add_frame(
-    incident: Incident, media_id: int, path: Path, seconds: float, *, progress: Progress
-) -> Changes:
+def add_frame(incident: Incident, media_id: int, path: Path, seconds: float, *, progress: Progress) -> Changes:
     """The frame at `seconds` as a derived media item of the video (lossless PNG)."""
     from workbench.core.derived import add_derived_media
     from workbench.core.media import video

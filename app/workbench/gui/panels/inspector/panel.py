@@ -200,7 +200,9 @@ class InspectorPanel(QWidget):
         self._set_enabled(False)
 
     # --- building -------------------------------------------------------------------------------------------------
-    def _action(self, name: str, text: str, slot: Any, shortcut: str | QKeySequence | None = None, checkable: bool = False) -> QAction:
+    def _action(
+        self, name: str, text: str, slot: Any, shortcut: str | QKeySequence | None = None, checkable: bool = False
+    ) -> QAction:
         action = QAction(icon(name), text, self)
         action.setCheckable(checkable)
         if shortcut:
@@ -246,7 +248,9 @@ class InspectorPanel(QWidget):
             lambda _: setattr(self, "default_category", self.category_box.currentData())
         )
         tb.addWidget(self.category_box)
-        self.act_delete = self._action("delete", "Delete the selected annotation (Del)", self.delete_selected, QKeySequence.StandardKey.Delete)
+        self.act_delete = self._action(
+            "delete", "Delete the selected annotation (Del)", self.delete_selected, QKeySequence.StandardKey.Delete
+        )
         tb.addAction(self.act_delete)
 
     def _build_side(self) -> QWidget:
@@ -356,7 +360,9 @@ class InspectorPanel(QWidget):
         if item.kind not in ("image", "video"):
             self.picture = None
             self.canvas.clear()
-            self.empty.setText(f"<h3>{item.filename}</h3><p>This file is kept as evidence but is not a picture or a video.</p>")
+            self.empty.setText(
+                f"<h3>{item.filename}</h3><p>This file is kept as evidence but is not a picture or a video.</p>"
+            )
             self.stack.setCurrentWidget(self.empty)
             self._set_enabled(False)
             return
@@ -439,9 +445,7 @@ class InspectorPanel(QWidget):
             return
         ix, iy = int(x), int(y)
         colour = self.canvas.image.pixelColor(ix, iy)
-        self.pixel.setText(
-            f"x {ix}, y {iy} (stored pixels)   RGB {colour.red()}, {colour.green()}, {colour.blue()}"
-        )
+        self.pixel.setText(f"x {ix}, y {iy} (stored pixels)   RGB {colour.red()}, {colour.green()}, {colour.blue()}")
 
     def _toggle_orientation(self, on: bool) -> None:
         self.canvas.set_apply_orientation(on)
@@ -465,7 +469,9 @@ class InspectorPanel(QWidget):
     def _on_edited(self, annotation_id: int, geometry: dict[str, Any]) -> None:
         if self.ctx.incident is None:
             return
-        command = UpdateAnnotation.from_current(self.ctx.incident, annotation_id, {"geometry": geometry}, "Move annotation")
+        command = UpdateAnnotation.from_current(
+            self.ctx.incident, annotation_id, {"geometry": geometry}, "Move annotation"
+        )
         if not self.ctx.push(command):
             self.reload_annotations()
 
@@ -551,7 +557,11 @@ class InspectorPanel(QWidget):
         )
 
     def _on_layer(self, layer: Layer) -> None:
-        if self.picture is None or layer.media_id != self.picture.media_id or layer.name != self.layer_box.currentData():
+        if (
+            self.picture is None
+            or layer.media_id != self.picture.media_id
+            or layer.name != self.layer_box.currentData()
+        ):
             return
         self.layer = layer
         self.canvas.set_overlay(layer.image, self.opacity.value() / 100)
@@ -586,7 +596,12 @@ class InspectorPanel(QWidget):
         if self._frame_task is not None:
             self._frame_task.cancel()
         self._frame_task = self.ctx.workers.run(
-            load_frame, p.video_path, self._time_for_slider(), description="Decoding frame", on_result=self._on_frame, visible=False
+            load_frame,
+            p.video_path,
+            self._time_for_slider(),
+            description="Decoding frame",
+            on_result=self._on_frame,
+            visible=False,
         )
 
     def _on_frame(self, frame: Frame) -> None:
@@ -605,7 +620,9 @@ class InspectorPanel(QWidget):
         if p is None or p.video_path is None:
             return
         if not dest:
-            dest, _ = QFileDialog.getSaveFileName(self, "Export frame", f"frame_{self._frame_time():.2f}s.png", "PNG image (*.png)")
+            dest, _ = QFileDialog.getSaveFileName(
+                self, "Export frame", f"frame_{self._frame_time():.2f}s.png", "PNG image (*.png)"
+            )
             if not dest:
                 return
         self.ctx.workers.run(

@@ -55,7 +55,7 @@ def tag_group(family: str, tag: str) -> str:
     fam, name = family.lower(), tag.lower().replace(" ", "").replace("_", "")
     if "gps" in fam or any(k in name for k in _LOCATION):
         return "Location"
-    if any(k in name for k in _SOFTWARE) or fam.startswith("xmp") and "mm" in name:
+    if any(k in name for k in _SOFTWARE) or (fam.startswith("xmp") and "mm" in name):
         return "Software and edits"
     if "exposuretime" in name or any(k in name for k in _CAMERA):
         return "Camera"
@@ -198,7 +198,9 @@ class MetadataPanel(QWidget):
         self.splitter.setStretchFactor(1, 1)
         self.splitter.setSizes([380, 320])
 
-        self.empty = QLabel("<h3>No item selected</h3><p>Choose an item in the evidence browser to read its metadata.</p>")
+        self.empty = QLabel(
+            "<h3>No item selected</h3><p>Choose an item in the evidence browser to read its metadata.</p>"
+        )
         self.empty.setObjectName("EmptyState")
         self.empty.setWordWrap(True)
         self.empty.setAlignment(Qt.AlignmentFlag.AlignCenter)
@@ -231,11 +233,20 @@ class MetadataPanel(QWidget):
             self._show_empty(True)
             return
         self._task = self.ctx.workers.run(
-            load_details, self.ctx.incident, media_id, description="Reading metadata", on_result=self._fill, visible=False
+            load_details,
+            self.ctx.incident,
+            media_id,
+            description="Reading metadata",
+            on_result=self._fill,
+            visible=False,
         )
 
     def _on_changes(self, changes: Changes) -> None:
-        if self.media_id is not None and "media" in changes and self.media_id in changes.ids.get("media", (self.media_id,)):
+        if (
+            self.media_id is not None
+            and "media" in changes
+            and self.media_id in changes.ids.get("media", (self.media_id,))
+        ):
             self.show_media(self.media_id)
 
     def _fill(self, details: dict[str, Any]) -> None:
@@ -265,8 +276,10 @@ class MetadataPanel(QWidget):
             label.setToolTip(flag.code)
             self.flags_layout.addWidget(label)
         if not item.flags:
-            label = QLabel("<span style='color:#2f855a; font-weight:700'>●</span> No flags: nothing unusual was found in the "
-                           "metadata (which does not make the item authentic).")  # fmt: skip
+            label = QLabel(
+                "<span style='color:#2f855a; font-weight:700'>●</span> No flags: nothing unusual was found in the "
+                "metadata (which does not make the item authentic)."
+            )
             label.setWordWrap(True)
             self.flags_layout.addWidget(label)
         del problems
@@ -284,10 +297,14 @@ class MetadataPanel(QWidget):
             self.summary.addRow(f"<span style='color:#52606d'>{title}</span>", label)
 
         if s.capture_time:
-            zone = {"offset": "with its UTC offset", "utc": "UTC", "local-unknown-zone": "local time, zone unknown"}.get(
-                s.capture_time_zone or "", s.capture_time_zone or ""
+            zone = {
+                "offset": "with its UTC offset",
+                "utc": "UTC",
+                "local-unknown-zone": "local time, zone unknown",
+            }.get(s.capture_time_zone or "", s.capture_time_zone or "")
+            row(
+                "Captured", f"{s.capture_time.replace('T', ' ')}  ({zone}; {s.capture_time_source or 'source unknown'})"
             )
-            row("Captured", f"{s.capture_time.replace('T', ' ')}  ({zone}; {s.capture_time_source or 'source unknown'})")
         else:
             row("Captured", "no capture time in the metadata")
         camera = " ".join(v for v in (s.make, s.model) if v)
@@ -305,7 +322,8 @@ class MetadataPanel(QWidget):
             if s.gps.alt is not None:
                 text += f"  alt {s.gps.alt:.0f} m"
             if s.gps.direction is not None:
-                text += f"  facing {s.gps.direction:.0f}° {'true' if s.gps.direction_ref == 'T' else 'magnetic' if s.gps.direction_ref == 'M' else ''}"
+                north = {"T": " true", "M": " magnetic"}.get(s.gps.direction_ref or "", "")
+                text += f"  facing {s.gps.direction:.0f}°{north}"
             label = QLabel(text + f"  ({s.gps.source})")
             label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
             label.setWordWrap(True)
@@ -317,7 +335,10 @@ class MetadataPanel(QWidget):
         else:
             row("Location", "no position in the metadata")
         if s.width and s.height:
-            row("Pixels", f"{s.width} × {s.height} (stored)" + (f", orientation {s.orientation}" if s.orientation else ""))
+            row(
+                "Pixels",
+                f"{s.width} × {s.height} (stored)" + (f", orientation {s.orientation}" if s.orientation else ""),
+            )
         if item.kind == "video":
             parts = []
             if s.duration:
@@ -342,7 +363,10 @@ class MetadataPanel(QWidget):
             return
         lines = [f"<b>{creds.validation_state or 'unknown state'}</b> — {creds.message}"]
         if creds.signer or creds.signer_organisation:
-            lines.append(f"Signer: {creds.signer or ''} {('(' + creds.signer_organisation + ')') if creds.signer_organisation else ''}")
+            lines.append(
+                f"Signer: {creds.signer or ''}"
+                + (f" ({creds.signer_organisation})" if creds.signer_organisation else "")
+            )
         if creds.signed_at:
             lines.append(f"Signed: {creds.signed_at}")
         if creds.claim_generator:

@@ -246,3 +246,31 @@ def test_exports_geojson_and_png(tmp_path) -> None:  # type: ignore[no-untyped-d
     assert hyp["geometry"]["type"] == "MultiPolygon" and hyp["summary"]["bbox"]["north"] >= 50.45
     with pytest.raises(BadInput):
         r.write(tmp_path / "band.txt")
+
+
+def test_local_mode_equals_solving_each_offset_on_the_whole_grid() -> None:
+    from workbench.core.sun import zones
+
+    wall = datetime(2024, 10, 27, 9, 30)  # the morning after Europe's clocks went back
+    c = shadows.combine([shadows.from_ratio(1.5, 0.05), shadows.from_sun_azimuth(140.0, 20.0)])
+    r = solve.solve_where_local(wall, c, resolution=1.0, time_error_s=600)
+    zg = zones.zone_grid(1.0)
+    ref = np.zeros(r.mask.shape, dtype=bool)
+    for g in r.groups:
+        ids = [zg.names.index(z) for z in g.zones]
+        full = solve.solve_where(g.instant_utc, c, resolution=1.0, time_error_s=600)
+        ref |= full.mask & np.isin(zg.index, ids)
+    assert r.cells > 0
+    assert (ref == r.mask).all()
+    assert sum(g.cells for g in r.groups) == zg.index.size
+
+
+def test_direction_only_requires_the_sun_up() -> None:
+    c = shadows.combine([shadows.from_sun_azimuth(200.0, 10.0)])
+    r = solve.solve_where(datetime(2024, 6, 21, 12, tzinfo=UTC), c, resolution=1.0)
+    lat, lon = np.meshgrid(r.grid.lats, r.grid.lons, indexing="ij")
+    e = eph.sun_position(lat, lon, datetime(2024, 6, 21, 12, tzinfo=UTC)).apparent_elevation
+    assert r.cells > 0 and (e[r.mask] > -2.0).all()
+    assert any("above the horizon" in n for n in r.notes)
+    w = solve.solve_when_dates(50.45, 30.52, c, date(2024, 6, 21))
+    assert len(w.windows) == 1 and w.windows[0].start_utc.hour in (9, 10, 11)

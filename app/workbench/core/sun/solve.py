@@ -60,10 +60,17 @@ def _in_azimuth(values: Float, interval: Interval) -> Mask:
     return np.asarray(((values - interval.low) % 360.0) <= (interval.high - interval.low))
 
 
+SUN_UP = Interval(-0.8333, 90.0, 45.0)
+"""With only a direction given, the sun must still be up to cast a shadow (upper limb above the horizon)."""
+SUN_UP_NOTE = "Only a direction was given: the sun is required to be above the horizon (apparent elevation ≥ -0.83°)."
+
+
+def _elevation_of(c: SunConstraint) -> Interval:
+    return c.elevation if c.elevation is not None else SUN_UP
+
+
 def _fits(pos: SunPosition, c: SunConstraint) -> Mask:
-    ok = np.ones(np.shape(pos.apparent_elevation), dtype=bool)
-    if c.elevation is not None:
-        ok &= _in_interval(pos.apparent_elevation, c.elevation)
+    ok = _in_interval(pos.apparent_elevation, _elevation_of(c))
     if c.azimuth is not None:
         ok &= _in_azimuth(pos.azimuth, c.azimuth)
     return ok
@@ -246,6 +253,8 @@ def solve_when(
         for (s, os_), (en, oe) in zip(starts, ends, strict=True)
     )
     notes = list(constraint.disagreement)
+    if constraint.elevation is None:
+        notes.append(SUN_UP_NOTE)
     if constraint.unconfirmed:
         notes.append(
             "Rests on assumptions not yet confirmed: " + "; ".join(a.text.rstrip(".") for a in constraint.unconfirmed)
@@ -622,27 +631,29 @@ def _azimuth_filter(
     instants = np.linspace(center - half_s, center + half_s, n)
     geo = geocentric(instants, dense=False)
     keep = np.zeros(rows.size, dtype=bool)
-    elev = c.elevation
+    elev = _elevation_of(c)
     for k in range(n):
-        g = SunGeocentric(
-            unix=geo.unix[k : k + 1],
-            declination=geo.declination[k : k + 1],
-            right_ascension=geo.right_ascension[k : k + 1],
-            sidereal_time=geo.sidereal_time[k : k + 1],
-            distance_au=geo.distance_au[k : k + 1],
-            equation_of_time_min=geo.equation_of_time_min[k : k + 1],
-        )
-        pos = topocentric(g, lat, lon, **kw)
+        pos = topocentric(_take(geo, slice(k, k + 1)), lat, lon, **kw)
         zenith = np.radians(np.clip(90.0 - pos.elevation, 1e-3, 180.0))
         az_widen = np.minimum(180.0, widen / np.sin(np.minimum(zenith, math.pi / 2)))
         d = (pos.azimuth - c.azimuth.low + az_widen) % 360.0
         ok = d <= (c.azimuth.high - c.azimuth.low) + 2 * az_widen
-        if elev is not None:
-            ok &= (pos.apparent_elevation >= elev.low - widen) & (pos.apparent_elevation <= elev.high + widen)
+        ok &= (pos.apparent_elevation >= elev.low - widen) & (pos.apparent_elevation <= elev.high + widen)
         keep |= ok
     out = np.zeros_like(mask)
     out[rows[keep], cols[keep]] = True
     return out
+
+
+def _take(geo: SunGeocentric, sl: slice) -> SunGeocentric:
+    return SunGeocentric(
+        unix=geo.unix[sl],
+        declination=geo.declination[sl],
+        right_ascension=geo.right_ascension[sl],
+        sidereal_time=geo.sidereal_time[sl],
+        distance_au=geo.distance_au[sl],
+        equation_of_time_min=geo.equation_of_time_min[sl],
+    )
 
 
 def _grid_band(
@@ -653,10 +664,12 @@ def _grid_band(
     kw: dict[str, Any],
     touching: bool,
     zone_cells: list[Mask] | None = None,
+    geo: SunGeocentric | None = None,
 ) -> Mask:
-    geo = geocentric(centers, dense=False)
+    if geo is None:
+        geo = geocentric(centers, dense=False)
     widen = grid.resolution / math.sqrt(2.0) if touching else 0.0
-    elev = c.elevation or Interval(-90.0, 90.0, 0.0)
+    elev = _elevation_of(c)
     s_lo, s_hi = _apparent_bounds(elev, widen, geo, kw["pressure_hpa"], kw["temperature_c"])
     dilate = _rotation_deg(geo, half_s)
     total = np.zeros(grid.shape, dtype=bool)
@@ -692,6 +705,8 @@ def solve_where(
     kw = {"pressure_hpa": pressure_hpa, "temperature_c": temperature_c}
     mask = _grid_band(g, centers, half, constraint, kw, touching)
     notes = list(constraint.disagreement)
+    if constraint.elevation is None:
+        notes.append(SUN_UP_NOTE)
     if touching:
         notes.append(
             f"Cells of {g.resolution:g}° are marked when any part of them can fit (elevation interval widened by "
@@ -752,25 +767,44 @@ def solve_where_local(
     kw = {"pressure_hpa": pressure_hpa, "temperature_c": temperature_c}
     mask = np.zeros(g.shape, dtype=bool)
     groups = []
-    seg_centers: list[float] = []
-    seg_cells: list[Mask] = []
-    half = 0.0
-    for o in offsets:
-        cells = np.isin(zg.index, np.asarray(by_offset[o], dtype=np.int16))
-        centers, half = _segments(base - o * 60.0, time_error_s)
-        seg_centers += centers.tolist()
-        seg_cells += [cells] * centers.size
+    res = g.resolution
+    plans = [_segments(base - o * 60.0, time_error_s) for o in offsets]
+    geo_all = geocentric(np.concatenate([p[0] for p in plans]), dense=False) if plans else None
+    first = 0
+    for o, (centers, half) in zip(offsets, plans, strict=True):
+        geo = _take(geo_all, slice(first, first + centers.size)) if geo_all is not None else None
+        first += centers.size
+        ids = np.asarray(by_offset[o], dtype=np.int16)
+        boxes = [zg.boxes[i] for i in by_offset[o] if zg.counts[i]]
         groups.append(
             OffsetGroup(
                 offset_minutes=o,
                 instant_utc=from_unix(base - o * 60.0),
                 zones=tuple(zg.names[i] for i in by_offset[o]),
-                cells=int(np.count_nonzero(cells)),
+                cells=sum(zg.counts[i] for i in by_offset[o]),
             )
         )
-    if seg_centers:
-        mask = _grid_band(g, np.asarray(seg_centers), half, constraint, kw, touching, seg_cells)
+        if not boxes:
+            continue
+        # Work only inside the bounding box of this offset's zones, then keep the cells of those zones.
+        r0, r1 = min(b[0] for b in boxes), max(b[1] for b in boxes)
+        c0, c1 = min(b[2] for b in boxes), max(b[3] for b in boxes)
+        sub = Grid(
+            res,
+            g.lat_min + r0 * res,
+            min(g.lat_min + r1 * res, 90.0),
+            g.lon_min + c0 * res,
+            min(g.lon_min + c1 * res, 180.0),
+        )
+        index_sub = zg.index[r0:r1, c0:c1]
+        cells_sub = [np.isin(index_sub, ids)] * centers.size if constraint.azimuth is not None else None
+        band = _grid_band(sub, centers, half, constraint, kw, touching, cells_sub, geo)
+        rr, cc = np.nonzero(band)
+        keep = np.isin(index_sub[rr, cc], ids)
+        mask[r0 + rr[keep], c0 + cc[keep]] = True
     notes = list(constraint.disagreement)
+    if constraint.elevation is None:
+        notes.append(SUN_UP_NOTE)
     if gaps:
         notes.append(f"{local_time.isoformat()} never happened in {', '.join(gaps)} (clocks jumped forward).")
     if folds:

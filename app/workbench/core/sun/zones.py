@@ -138,6 +138,25 @@ class ZoneGrid:
     lons: npt.NDArray[np.float64]
     index: npt.NDArray[np.int16]
     names: tuple[str, ...]
+    boxes: tuple[tuple[int, int, int, int], ...] = ()
+    """Per zone: (row_start, row_stop, col_start, col_stop) of its cells (slices), for work on a zone only."""
+    counts: tuple[int, ...] = ()
+    """Per zone: how many cells."""
+
+
+def _boxes(index: npt.NDArray[np.int16], count: int) -> tuple[tuple[int, int, int, int], ...]:
+    rows, cols = index.shape
+    codes = index.astype(np.int64)
+    per_row = np.bincount((codes + count * np.arange(rows)[:, None]).ravel(), minlength=count * rows)
+    per_col = np.bincount((codes + count * np.arange(cols)[None, :]).ravel(), minlength=count * cols)
+    rows_any = per_row.reshape(rows, count).T > 0
+    cols_any = per_col.reshape(cols, count).T > 0
+    out = []
+    for k in range(count):
+        rr = np.nonzero(rows_any[k])[0]
+        cc = np.nonzero(cols_any[k])[0]
+        out.append((int(rr[0]), int(rr[-1]) + 1, int(cc[0]), int(cc[-1]) + 1) if rr.size else (0, 0, 0, 0))
+    return tuple(out)
 
 
 _GRIDS: dict[tuple[float, float, float, float, float], ZoneGrid] = {}
@@ -186,6 +205,8 @@ def zone_grid(
         lons=np.asarray(lons, dtype=np.float64),
         index=index.astype(np.int16),
         names=ordered,
+        boxes=_boxes(index.astype(np.int16), len(ordered)),
+        counts=tuple(int(n) for n in np.bincount(index.ravel().astype(np.int64), minlength=len(ordered))),
     )
     _GRIDS[key] = grid
     return grid

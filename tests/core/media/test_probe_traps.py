@@ -559,3 +559,16 @@ def test_container_times_that_disagree_and_bare_video(tmp_path: Path) -> None:
     assert "+3.0 h" in flag.message
     assert p.summary.capture_time == "2019-07-24T11:25:40+03:00"
     assert "no_metadata" not in codes(p)
+
+
+def test_deeply_nested_xmp_and_unsupported_formats(tmp_path: Path) -> None:
+    deep = "<rdf:Bag><rdf:li>" * 900 + "x" + "</rdf:li></rdf:Bag>" * 900
+    xmp = xmp_packet(f"><xmp:Label>{deep}</xmp:Label><xmp:Rating>3</xmp:Rating>")
+    p = probe_file(write(tmp_path, "deep.jpg", jpeg_bytes(noisy_image(), xmp=xmp)), now=NOW)
+    assert p.kind == "image"
+    assert p.tags["XMP"]["xmp:Rating"] == "3"
+    assert any("nested too deeply" in x for x in p.problems)
+    big = probe_file(write(tmp_path, "big.tif", b"II+\x00\x08\x00\x00\x00" + b"\x00" * 64), now=NOW)
+    assert big.format == "BigTIFF" and big.kind == "image" and big.problems
+    cr3 = probe_file(write(tmp_path, "raw.cr3", box(b"ftyp", b"crx \x00\x00\x00\x01crx isom") + b"\x00" * 32))
+    assert cr3.kind == "image" and cr3.format == "CR3" and "extension_mismatch" not in codes(cr3)

@@ -58,6 +58,10 @@ def sniff(head: bytes) -> FileType:
         return FileType("image", "image/png", "PNG", "png")
     if head[:4] in (b"II*\x00", b"MM\x00*"):
         return FileType("image", "image/tiff", "TIFF", "tiff")
+    if head[:4] in (b"II+\x00", b"MM\x00+"):
+        return FileType("image", "image/tiff", "BigTIFF", "bigtiff")
+    if head[:2] == b"\xff\x0a" or head[:12] == b"\x00\x00\x00\x0cJXL \r\n\x87\n":
+        return FileType("image", "image/jxl", "JPEG XL", "jxl")
     if head[:6] in (b"GIF87a", b"GIF89a"):
         return FileType("image", "image/gif", "GIF", "gif")
     if head[:4] == b"RIFF" and head[8:12] == b"WEBP":
@@ -87,6 +91,8 @@ def sniff(head: bytes) -> FileType:
             return FileType("video", "video/3gpp", "3GP", "bmff-video")
         if brand in (b"M4V ", b"M4VH", b"M4VP"):
             return FileType("video", "video/x-m4v", "M4V", "bmff-video")
+        if brand == b"crx ":
+            return FileType("image", "image/x-canon-cr3", "CR3", "cr3")
         if brand in (b"M4A ", b"M4B "):
             return FileType("file", "audio/mp4", "M4A", "m4a")
         return FileType("video", "video/mp4", "MP4", "bmff-video")
@@ -110,8 +116,10 @@ _EXTENSIONS: dict[str, set[str]] = {
     "jpe": {"jpeg"},
     "jfif": {"jpeg"},
     "png": {"png"},
-    "tif": {"tiff"},
-    "tiff": {"tiff"},
+    "tif": {"tiff", "bigtiff"},
+    "tiff": {"tiff", "bigtiff"},
+    "jxl": {"jxl"},
+    "cr3": {"cr3"},
     "dng": {"tiff"},
     "gif": {"gif"},
     "webp": {"webp"},
@@ -226,7 +234,19 @@ def probe_file(path: Path, *, now: datetime | None = None) -> MediaProbe:
                 raise
             except Exception as exc:  # bad content must never escape as an exception
                 ctx.problems.append(f"reading stopped on an unexpected error: {type(exc).__name__}: {exc}")
-    return _finish(ctx, now)
+    try:
+        return _finish(ctx, now)
+    except Exception as exc:  # a summary bug must not hide what was read
+        return MediaProbe(
+            kind=ftype.kind,
+            mime=ftype.mime,
+            format=ftype.format,
+            summary=Summary(width=ctx.width, height=ctx.height),
+            flags=(F.make("metadata_problems", count=len(ctx.problems) + 1),),
+            tags={k: v for k, v in ctx.tags.items() if v},
+            problems=(*ctx.problems, f"the summary could not be built: {type(exc).__name__}: {exc}"),
+            reader=reader_name(),
+        )
 
 
 def _read(ctx: _Ctx, fp: BinaryIO) -> None:
@@ -251,6 +271,8 @@ def _read(ctx: _Ctx, fp: BinaryIO) -> None:
         _read_heif(ctx, fp)
     elif fmt == "bmff-video":
         _read_bmff_video(ctx, fp)
+    elif fmt in ("bigtiff", "jxl", "cr3"):
+        ctx.problems.append(f"{ctx.ftype.format}: metadata in this format is not read yet")
     elif fmt in ("matroska", "avi"):
         ctx.video = VideoMeta()
         fmt_name = pyav_streams(ctx.path, ctx.video)

@@ -113,7 +113,10 @@ def parse_xmp(packet: bytes) -> XmpData:
                 continue
             out.values.setdefault(name(key), val)
         for child in desc:
-            out.values.setdefault(name(child.tag), _value(child, name))
+            try:
+                out.values.setdefault(name(child.tag), _value(child, name))
+            except RecursionError:
+                out.problems.append(f"XMP: {name(child.tag)} is nested too deeply to read")
     return out
 
 

@@ -91,6 +91,16 @@ def media_posts(incident: Incident) -> dict[int, list[int]]:
     return out
 
 
+def incident_time_zone(incident: Incident) -> str | None:
+    """The IANA zone of the incident's place, when the analyst has set it."""
+    with incident.read() as conn:
+        cols = {r[1] for r in conn.exec_driver_sql("PRAGMA table_info(incident)")}
+        if "place_time_zone" not in cols:
+            return None
+        value = conn.exec_driver_sql("SELECT place_time_zone FROM incident WHERE id = 1").scalar_one()
+    return str(value) if value else None
+
+
 def _table_exists(incident: Incident, name: str) -> bool:
     with incident.read() as conn:
         return (
@@ -99,14 +109,21 @@ def _table_exists(incident: Incident, name: str) -> bool:
         )
 
 
-def build_events(incident: Incident, *, lanes: str = "account") -> list[TimelineEvent]:
-    """All events, sorted by their best time. `lanes` is "account" or "platform"."""
+def build_events(incident: Incident, *, lanes: str = "account", include_posts: bool = True) -> list[TimelineEvent]:
+    """All events, sorted by their best time. `lanes` is "account" or "platform".
+
+    `include_posts=False` leaves posts out (a plot takes them as arrays from `post_points`).
+    """
     events: list[TimelineEvent] = []
-    with incident.read() as conn:
-        rows = conn.exec_driver_sql(
-            "SELECT p.id, p.platform, a.username, a.display_name, p.created_utc, p.created_original, "
-            "p.created_offset, p.text FROM post p LEFT JOIN account a ON a.id = p.account_id"
-        ).all()
+    rows: list[Any] = []
+    if include_posts:
+        with incident.read() as conn:
+            rows = list(
+                conn.exec_driver_sql(
+                    "SELECT p.id, p.platform, a.username, a.display_name, p.created_utc, p.created_original, "
+                    "p.created_offset, p.text FROM post p LEFT JOIN account a ON a.id = p.account_id"
+                )
+            )
     for pid, platform, username, display, created, original, offset, text in rows:
         bounds = bounds_of(created, original, offset)
         if bounds is None:

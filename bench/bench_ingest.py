@@ -237,46 +237,50 @@ def main() -> None:
     work = args.keep or Path(tempfile.mkdtemp(prefix="bench-ingest-"))
     work.mkdir(parents=True, exist_ok=True)
     try:
-        photos = work / "photos"
-        if not photos.exists() or len(list(photos.iterdir())) != args.files:
-            shutil.rmtree(photos, ignore_errors=True)
-            t0 = time.perf_counter()
-            make_jpegs(photos, args.files)
-            print(f"generated {args.files} 12-MP JPEGs in {time.perf_counter() - t0:.1f} s")
-        size_mb = sum(p.stat().st_size for p in photos.iterdir()) / args.files / 1e6
-        print(f"cores: {os.cpu_count()}; files: {args.files} x {size_mb:.1f} MB")
+        if args.files > 0:
+            photos = work / "photos"
+            if not photos.exists() or len(list(photos.iterdir())) != args.files:
+                shutil.rmtree(photos, ignore_errors=True)
+                t0 = time.perf_counter()
+                make_jpegs(photos, args.files)
+                print(f"generated {args.files} 12-MP JPEGs in {time.perf_counter() - t0:.1f} s")
+            size_mb = sum(p.stat().st_size for p in photos.iterdir()) / args.files / 1e6
+            print(f"cores: {os.cpu_count()}; files: {args.files} x {size_mb:.1f} MB")
 
-        exiftool = shutil.which("exiftool")
-        if exiftool:
-            subprocess.run([exiftool, "-json", "-q", str(photos / "IMG_00000.jpg")], capture_output=True)
-            t0 = time.perf_counter()
-            subprocess.run([exiftool, "-json", "-q", str(photos)], capture_output=True, check=True)
-            t_exif = time.perf_counter() - t0
-        inc = work / "bench.incident"
-        inc.unlink(missing_ok=True)
-        r = run_phase("phase_ingest", str(photos), str(inc))
-        fps = r["files"] / r["evidence_s"]
-        print(f"(a) evidence committed: {fps:.0f} files/s ({r['evidence_s']:.1f} s, {fps * size_mb:.0f} MB/s)")
-        if exiftool:
-            efps = args.files / t_exif
+            exiftool = shutil.which("exiftool")
+            if exiftool:
+                subprocess.run([exiftool, "-json", "-q", str(photos / "IMG_00000.jpg")], capture_output=True)
+                t0 = time.perf_counter()
+                subprocess.run([exiftool, "-json", "-q", str(photos)], capture_output=True, check=True)
+                t_exif = time.perf_counter() - t0
+            inc = work / "bench.incident"
+            inc.unlink(missing_ok=True)
+            r = run_phase("phase_ingest", str(photos), str(inc))
+            fps = r["files"] / r["evidence_s"]
+            print(f"(a) evidence committed: {fps:.0f} files/s ({r['evidence_s']:.1f} s, {fps * size_mb:.0f} MB/s)")
+            if exiftool:
+                efps = args.files / t_exif
+                print(
+                    f"    exiftool -json, same files: {efps:.0f} files/s  -> ratio ours/exiftool {fps / efps:.2f}x "
+                    f"(goal >= 1.0)"
+                )
+            else:
+                print("    exiftool not installed: no reference figure (apt install libimage-exiftool-perl)")
+            d = run_phase("phase_bare_decode", str(photos))
             print(
-                f"    exiftool -json, same files: {efps:.0f} files/s  -> ratio ours/exiftool {fps / efps:.2f}x "
-                f"(goal >= 1.0)"
+                f"(b) pixel products: {r['pixels_s']:.1f} s; bare reduced-scale decode, all cores: "
+                f"{d['decode_s']:.1f} s "
+                f"-> ratio {r['pixels_s'] / d['decode_s']:.2f}x (goal <= 1.3)"
             )
-        else:
-            print("    exiftool not installed: no reference figure (apt install libimage-exiftool-perl)")
-        d = run_phase("phase_bare_decode", str(photos))
-        print(
-            f"(b) pixel products: {r['pixels_s']:.1f} s; bare reduced-scale decode on all cores: {d['decode_s']:.1f} s "
-            f"-> ratio {r['pixels_s'] / d['decode_s']:.2f}x (goal <= 1.3)"
-        )
-        print(
-            f"    peak memory: main process {r['peak_mb']:.0f} MB, one pixel worker {r['peak_worker_mb']:.0f} MB, "
-            f"all processes together {r['peak_tree_mb']:.0f} MB (goal < 300)"
-        )
-        print(f"    incident file: {inc.stat().st_size / 1e9:.2f} GB for {args.files * size_mb / 1e3:.2f} GB of files")
-        inc.unlink()
-        shutil.rmtree(photos) if not args.keep else None
+            print(
+                f"    peak memory: main process {r['peak_mb']:.0f} MB, one pixel worker {r['peak_worker_mb']:.0f} MB, "
+                f"all processes together {r['peak_tree_mb']:.0f} MB (goal < 300)"
+            )
+            print(
+                f"    incident file: {inc.stat().st_size / 1e9:.2f} GB for {args.files * size_mb / 1e3:.2f} GB of files"
+            )
+            inc.unlink()
+            shutil.rmtree(photos) if not args.keep else None
 
         if args.big_gb > 0:
             big = work / "big.bin"

@@ -208,8 +208,9 @@ def _poster_frame(source: Path | bytes, name: str) -> tuple[Image.Image, dict[st
             if at > 0 and stream.time_base:
                 container.seek(int(at / float(stream.time_base)), stream=stream, backward=True)
             frame = None
-            for frame in container.decode(stream):
-                if frame.time is None or frame.time >= at - 1e-3:
+            # from the keyframe before `at`, decode forward to `at` but at most 60 frames (long GOPs)
+            for n, frame in enumerate(container.decode(stream)):
+                if frame.time is None or frame.time >= at - 1e-3 or n >= 60:
                     break
             if frame is None:
                 raise MediaUnreadable(f"{name}: no video frame could be decoded")

@@ -445,7 +445,8 @@ def test_tiff_file_is_read_as_exif(tmp_path: Path) -> None:
 def test_long_value_lists_are_json(tmp_path: Path) -> None:
     tiff = build_tiff([long_entry(0x0111, *range(100))])
     p = probe_file(write(tmp_path, "strips.jpg", jpeg_with_exif(tiff)), now=NOW)
-    json.dumps(p.to_json())
+    assert p.tags["EXIF:IFD0"]["StripOffsets"] == "<100 values>"
+    json.dumps(p.to_json(), allow_nan=False)
 
 
 # ------------------------------------------------------------------------------------------------------------

@@ -231,6 +231,10 @@ def readable(group: str, tag: int, typed: tuple[str, Any], plain: Any) -> Any:
         return summarise_bytes(plain)
     if isinstance(plain, float) and plain != plain:  # NaN
         return None
+    if isinstance(plain, list):
+        if len(plain) > 64:  # strip offsets and the like: not for reading
+            return f"<{len(plain)} values>"
+        return [None if isinstance(v, float) and v != v else v for v in plain]
     return plain
 
 

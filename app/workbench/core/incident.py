@@ -19,6 +19,7 @@ from sqlalchemy import Connection, Engine
 from sqlalchemy import exc as sa_exc
 
 from workbench.core.errors import BadInput, IncidentBusy, IncidentDamaged, IncidentReadOnly, NotFound
+from workbench.core.provenance import install_id
 from workbench.core.store import audit, blobs
 from workbench.core.store.audit import AuditEntry, utc_now
 from workbench.core.store.engine import READ_OPTION, OpenedFile, create_file, open_file
@@ -132,6 +133,7 @@ class Incident:
                         "claim": claim,
                         "description": description,
                         "format": CURRENT_VERSION,
+                        "install": install_id(),  # which installation made it: others open it as received
                     },
                 )
 

@@ -8,6 +8,7 @@ and reading goes on past what is broken. Tag names come from Pillow's tables (PI
 
 from __future__ import annotations
 
+import math
 import mmap
 import struct
 from dataclasses import dataclass, field
@@ -229,12 +230,12 @@ def readable(group: str, tag: int, typed: tuple[str, Any], plain: Any) -> Any:
         return f"<{len(typed[1])} bytes>"
     if isinstance(plain, bytes):
         return summarise_bytes(plain)
-    if isinstance(plain, float) and plain != plain:  # NaN
+    if isinstance(plain, float) and not math.isfinite(plain):  # NaN/inf are not JSON
         return None
     if isinstance(plain, list):
         if len(plain) > 64:  # strip offsets and the like: not for reading
             return f"<{len(plain)} values>"
-        return [None if isinstance(v, float) and v != v else v for v in plain]
+        return [None if isinstance(v, float) and not math.isfinite(v) else v for v in plain]
     return plain
 
 

@@ -10,6 +10,7 @@ through the box walker in `video_meta` plus PyAV. Bad content never raises: what
 from __future__ import annotations
 
 import io
+import math
 import mmap
 import re
 import struct
@@ -858,10 +859,21 @@ def _finish(ctx: _Ctx, now: datetime) -> MediaProbe:
         format=ctx.ftype.format,
         summary=summary,
         flags=tuple(flags),
-        tags={k: v for k, v in ctx.tags.items() if v},
+        tags={k: _finite(v) for k, v in ctx.tags.items() if v},
         problems=tuple(dict.fromkeys(ctx.problems)),
         reader=reader_name(),
     )
+
+
+def _finite(value: Any) -> Any:
+    """Tags as strict JSON: NaN and infinities (possible in FLOAT/DOUBLE and data atoms) become None."""
+    if isinstance(value, float):
+        return value if math.isfinite(value) else None
+    if isinstance(value, dict):
+        return {k: _finite(v) for k, v in value.items()}
+    if isinstance(value, list):
+        return [_finite(v) for v in value]
+    return value
 
 
 def _int_text(v: Any) -> Any:

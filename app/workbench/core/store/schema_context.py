@@ -32,6 +32,7 @@ class ContextDocumentRow(Base):
     kind: Mapped[str] = mapped_column(String)  # web-page | pdf | html | screenshot | text
     import_id: Mapped[int | None] = mapped_column(ForeignKey("context_import.id"), nullable=True)
     source_media_id: Mapped[int | None] = mapped_column(ForeignKey("media_item.id"), nullable=True)
+    archive_member: Mapped[str] = mapped_column(Text, default="")  # the WARC inside a WACZ, "" for a WARC
     record_offset: Mapped[int | None] = mapped_column(Integer, nullable=True)
     record_id: Mapped[str | None] = mapped_column(String, nullable=True)
     url: Mapped[str | None] = mapped_column(Text, nullable=True)

@@ -28,6 +28,7 @@ STATEMENTS = [
         kind TEXT NOT NULL CHECK (kind IN ('web-page', 'pdf', 'html', 'screenshot', 'text')),
         import_id INTEGER REFERENCES context_import(id),
         source_media_id INTEGER REFERENCES media_item(id),
+        archive_member TEXT NOT NULL DEFAULT '',
         record_offset INTEGER,
         record_id TEXT,
         url TEXT,
@@ -45,7 +46,7 @@ STATEMENTS = [
     )""",
     "CREATE INDEX context_document_capture ON context_document(capture_utc)",
     "CREATE INDEX context_document_url ON context_document(url)",
-    "CREATE UNIQUE INDEX context_document_record ON context_document(source_media_id, record_offset)",
+    "CREATE UNIQUE INDEX context_document_record ON context_document(source_media_id, archive_member, record_offset)",
     """CREATE TABLE reference_image (
         id INTEGER PRIMARY KEY,
         media_id INTEGER NOT NULL REFERENCES media_item(id),

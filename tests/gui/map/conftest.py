@@ -44,8 +44,8 @@ def js_async(qtbot: Any, view: Any, promise: str, timeout: int = 10000) -> Any:
     box: dict[str, Any] = {}
 
     def settled() -> bool:
-        view.run_js("window.__done === undefined ? null : window.__done", lambda v: box.update(v=v))
-        return box.get("v") is not None
+        view.run_js("window.__done === undefined ? '__pending__' : window.__done", lambda v: box.update(v=v))
+        return box.get("v") not in (None, "__pending__")
 
     qtbot.waitUntil(settled, timeout=timeout)
     return box["v"]

@@ -155,6 +155,18 @@ def main() -> int:
         peer,
         ratio,
     )
+    t = time.perf_counter()
+    zones.zone_grid(0.1)
+    zone_build = time.perf_counter() - t
+    first, best, res_l = timed(lambda: solve.solve_where_local(WALL, c, resolution=0.1), max(2, repeat // 2))
+    row(
+        "local-time mode 0.1° (whole world)",
+        f"{best * 1000:.0f} ms ({first * 1000:.0f} first)",
+        "",
+        "(not run: hours)",
+        "",
+    )
+    print(f"    zone grid build at 0.1° (one-off, cached): {zone_build:.1f} s")
 
     # 3. A day at 1 s steps at one place.
     day = datetime(2024, 6, 21, tzinfo=UTC).timestamp() + np.arange(86400.0)

@@ -83,9 +83,18 @@ def from_unix(seconds: float) -> datetime:
 
 def delta_t_seconds(unix: Float) -> Float:
     """ΔT = TT - UT in seconds from the Espenak & Meeus (NASA) polynomials, by year and month."""
-    stamp = (np.asarray(unix, dtype=np.float64) * 1e6).astype("datetime64[us]")
-    year = stamp.astype("datetime64[Y]").astype(np.int64) + 1970
-    month = stamp.astype("datetime64[M]").astype(np.int64) % 12 + 1
+    u_arr = np.asarray(unix, dtype=np.float64)
+    months = (u_arr * 1e6).astype("datetime64[us]").astype("datetime64[M]").astype(np.int64)
+    unique, inverse = np.unique(months, return_inverse=True)
+    if unique.size < months.size:  # the polynomials once per calendar month
+        return np.asarray(_delta_t_months(unique)[inverse].reshape(u_arr.shape), dtype=np.float64)
+    return _delta_t_months(months)
+
+
+def _delta_t_months(months: npt.NDArray[np.int64]) -> Float:
+    """ΔT for months counted from 1970-01."""
+    year = months // 12 + 1970
+    month = months % 12 + 1
     y = year + (month - 0.5) / 12.0
     out = np.full(y.shape, np.nan)
 
@@ -282,10 +291,6 @@ def geocentric(times: TimesLike, *, delta_t: float | Float | None = None, dense:
     evaluates SPA on 10-minute nodes and interpolates; the error is below 1e-6°.
     """
     unix = to_unix(times)
-    if delta_t is None:
-        dt = delta_t_seconds(unix)
-    else:
-        dt = np.broadcast_to(np.asarray(delta_t, dtype=np.float64), unix.shape).astype(np.float64)
     if unix.size == 0:
         empty = np.zeros(unix.shape)
         return SunGeocentric(unix, empty, empty, empty, empty, empty)
@@ -293,6 +298,10 @@ def geocentric(times: TimesLike, *, delta_t: float | Float | None = None, dense:
         span = float(unix.max() - unix.min())
         dense = unix.size > 2000 and span / _DENSE_NODE_SECONDS + 2 < unix.size / 10 and delta_t is None
     if not dense:
+        if delta_t is None:
+            dt = delta_t_seconds(unix)
+        else:
+            dt = np.broadcast_to(np.asarray(delta_t, dtype=np.float64), unix.shape).astype(np.float64)
         return _chunked_geocentric(unix, dt)
     return _dense_geocentric(unix, delta_t)
 

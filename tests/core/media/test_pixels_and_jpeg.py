@@ -160,3 +160,15 @@ def test_video_and_heic_from_bytes(tmp_path: Path) -> None:
     heic = tmp_path / "p.heic"
     noisy_image(64, 48).save(heic, "HEIF", quality=80)
     assert pixel_products(heic.read_bytes(), max_side=32).thumbnail_width == 32
+
+
+@pytest.mark.parametrize("orientation", range(1, 9))
+def test_every_orientation_matches_pillow_exif_transpose(tmp_path: Path, orientation: int) -> None:
+    from PIL import ImageOps
+
+    path = tmp_path / f"o{orientation}.jpg"
+    path.write_bytes(jpeg_bytes(noisy_image(120, 60, seed=9), exif=build_tiff([short_entry(0x0112, orientation)])))
+    expected = ImageOps.exif_transpose(Image.open(path))
+    p = pixel_products(path, max_side=256)
+    assert (p.thumbnail_width, p.thumbnail_height) == expected.size
+    assert p.phash == phash_of(expected)

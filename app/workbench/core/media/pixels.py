@@ -19,7 +19,7 @@ from typing import IO, Any
 
 import numpy as np
 from numpy.typing import NDArray
-from PIL import Image, ImageFile, ImageOps
+from PIL import Image, ImageFile
 
 from workbench import __version__
 from workbench.core.errors import MediaUnreadable
@@ -30,6 +30,16 @@ THUMB_QUALITY = 85
 PHASH_METHOD = "dct-32x32-8x8-median (imagehash-compatible layout)"
 
 _heif_registered = False
+_TRANSPOSE: dict[int, Image.Transpose | None] = {
+    1: None,
+    2: Image.Transpose.FLIP_LEFT_RIGHT,
+    3: Image.Transpose.ROTATE_180,
+    4: Image.Transpose.FLIP_TOP_BOTTOM,
+    5: Image.Transpose.TRANSPOSE,
+    6: Image.Transpose.ROTATE_270,
+    7: Image.Transpose.TRANSVERSE,
+    8: Image.Transpose.ROTATE_90,
+}
 
 
 def _register_heif() -> None:
@@ -155,10 +165,9 @@ def _open_image(source: Path | bytes, name: str, max_side: int) -> tuple[Image.I
                 raise MediaUnreadable(f"{name}: the pixels cannot be decoded ({exc})") from exc
             orientation = _orientation(im)
             params["orientation"] = orientation
-            try:
-                oriented = ImageOps.exif_transpose(im) if orientation not in (None, 1) else im
-            except Exception:
-                oriented = im
+            method = _TRANSPOSE.get(orientation or 1)
+            # a plain transpose: ImageOps.exif_transpose also rewrites the EXIF block, which costs more
+            oriented = im.transpose(method) if method is not None else im
             return oriented, params
     finally:
         fp.close()

@@ -159,7 +159,9 @@ def test_layout_is_remembered(qtbot, ctx, settings) -> None:  # type: ignore[no-
 
 def test_empty_states_tell_the_user_what_to_do(qtbot, window, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
     assert "No incident open" in window.evidence.empty.text()
+    assert "href='demo'" in window.inspector.empty.text()
     window.ctx.create_incident(tmp_path / "new.incident", title="Empty case")
     wait_idle(qtbot, window.ctx)
     assert "Drop photos" in window.evidence.empty.text()
     assert window.evidence.stack.currentWidget() is window.evidence.empty
+    assert "Choose a photo" in window.inspector.empty.text()

@@ -24,6 +24,7 @@ from PySide6.QtWidgets import (
     QMenu,
     QMessageBox,
     QProgressBar,
+    QTabWidget,
     QToolButton,
     QVBoxLayout,
     QWidget,
@@ -166,6 +167,8 @@ class MainWindow(QMainWindow):
         self.setWindowIcon(icon("workbench"))
         self.setAcceptDrops(True)
         self.setDockNestingEnabled(True)
+        self.setTabPosition(Qt.DockWidgetArea.AllDockWidgetAreas, QTabWidget.TabPosition.North)
+        self.setDocumentMode(False)
         self.resize(1500, 920)
         self.last_error: str | None = None
         self.last_report: AddReport | None = None
@@ -199,7 +202,8 @@ class MainWindow(QMainWindow):
         ctx.incident_changed.connect(self._on_incident)
         ctx.error_raised.connect(self.show_error)
         ctx.status_message.connect(lambda text: self.statusBar().showMessage(text, 6000))
-        ctx.undo_stack.cleanChanged.connect(lambda _: None)
+        ctx.annotation_selected.connect(self._raise_annotations)
+        self.inspector.empty.linkActivated.connect(self._welcome_link)
         self._default_state = self.saveState(LAYOUT_VERSION)
         self._restore_layout()
         self._on_incident(ctx.incident)
@@ -251,11 +255,19 @@ class MainWindow(QMainWindow):
             self._default_layout()
 
     def _default_layout(self) -> None:
-        if "metadata" in self.docks and "annotations" in self.docks:
-            self.splitDockWidget(self.docks["metadata"], self.docks["annotations"], Qt.Orientation.Vertical)
-            self.resizeDocks([self.docks["metadata"], self.docks["annotations"]], [640, 260], Qt.Orientation.Vertical)
+        # Metadata and annotations share the right column as tabs: each gets the full height it needs.
+        self.tabifyDockWidget(self.docks["metadata"], self.docks["annotations"])
+        self.docks["metadata"].raise_()
         self.resizeDocks([self.docks["evidence"]], [350], Qt.Orientation.Horizontal)
         self.resizeDocks([self.docks["metadata"]], [380], Qt.Orientation.Horizontal)
+
+    def _welcome_link(self, link: str) -> None:
+        {"new": self.new_incident, "open": self.open_dialog, "demo": self.open_demo}.get(link, lambda: None)()
+
+    def _raise_annotations(self, annotation_id: int | None) -> None:
+        dock = self.docks.get("annotations")
+        if annotation_id is not None and dock is not None and dock.isVisible():
+            dock.raise_()
 
     def reset_layout(self) -> None:
         self.restoreState(self._default_state, LAYOUT_VERSION)

@@ -37,4 +37,7 @@ def icon(name: str) -> QIcon:
 
 def style_sheet() -> str:
     path = resources_dir() / "style.qss"
-    return path.read_text(encoding="utf-8") if path.exists() else ""
+    if not path.exists():
+        return ""
+    icons = (resources_dir() / "icons").as_posix()
+    return path.read_text(encoding="utf-8").replace("@ICONS@", icons)

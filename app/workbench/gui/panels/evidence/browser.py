@@ -102,7 +102,7 @@ def _short_flag(code: str) -> str:
 class MediaDelegate(QStyledItemDelegate):
     """Draws a thumbnail with the item's flags as coloured pills, in grid or list layout."""
 
-    GRID = QSize(176, 178)
+    GRID = QSize(152, 164)
     ROW_HEIGHT = 60
 
     def __init__(self, parent: QWidget | None = None) -> None:
@@ -138,7 +138,7 @@ class MediaDelegate(QStyledItemDelegate):
             painter.drawRoundedRect(rect, 6, 6)
         thumb: QPixmap | None = index.data(ThumbnailRole)
         if self.grid:
-            box = QRect(rect.left() + 6, rect.top() + 6, rect.width() - 12, 120)
+            box = QRect(rect.left() + 5, rect.top() + 5, rect.width() - 10, 104)
             text_top = box.bottom() + 6
         else:
             box = QRect(rect.left() + 4, rect.top() + 3, 72, rect.height() - 6)

@@ -373,7 +373,7 @@ class ImageCanvas(QGraphicsView):
         rect = self.base.mapRectToScene(self.base.boundingRect())
         if self.standalone.isVisible():
             rect = self.standalone.sceneBoundingRect()
-        self._scene.setSceneRect(rect.adjusted(-40, -40, 40, 40))
+        self._scene.setSceneRect(rect)
 
     def set_overlay(self, image: QImage | None, opacity: float = 1.0) -> None:
         """A forensic layer over the picture (same size as the stored pixels), or a standalone picture."""
@@ -462,6 +462,7 @@ class ImageCanvas(QGraphicsView):
             return
         self.resetTransform()
         self.fitInView(rect, Qt.AspectRatioMode.KeepAspectRatio)
+        self.scale(0.98, 0.98)  # a small margin, so the frame never needs scroll bars when it fits
         if self.zoom > 4:
             self.resetTransform()
             self.scale(4, 4)

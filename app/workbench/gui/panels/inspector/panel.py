@@ -22,7 +22,6 @@ from PySide6.QtWidgets import (
     QHBoxLayout,
     QLabel,
     QPushButton,
-    QScrollArea,
     QSizePolicy,
     QSlider,
     QSpinBox,
@@ -146,10 +145,18 @@ class InspectorPanel(QWidget):
         self.toolbar.setIconSize(QSize(18, 18))
         self._build_toolbar()
 
-        self.empty = QLabel(
+        self.nothing_selected = (
             "<h3>Nothing to inspect</h3><p>Choose a photo or a video in the evidence browser.</p>"
             "<p>Zoom with the wheel, drag to pan; draw annotations with the tools above (R, E, P, O, L, A, T).</p>"
         )
+        self.welcome = (
+            "<h2>Verify one incident, offline</h2>"
+            "<p>Keep every photo, video and post about one incident in one file, with its metadata, your "
+            "annotations and an audit log of every change.</p>"
+            "<p style='margin-top:14px'><a href='new'>Create a new incident…</a> &nbsp;·&nbsp; "
+            "<a href='open'>Open an incident…</a> &nbsp;·&nbsp; <a href='demo'>Explore the demo incident</a></p>"
+        )
+        self.empty = QLabel(self.welcome)
         self.empty.setObjectName("EmptyState")
         self.empty.setAlignment(Qt.AlignmentFlag.AlignCenter)
         self.empty.setWordWrap(True)
@@ -173,15 +180,19 @@ class InspectorPanel(QWidget):
         centre = QVBoxLayout()
         centre.setContentsMargins(0, 0, 0, 0)
         centre.setSpacing(0)
-        centre.addWidget(self.toolbar)
         centre.addWidget(self.stack, 1)
         centre.addWidget(self.video_bar)
         centre.addLayout(info_bar)
-        layout = QHBoxLayout(self)
+        body = QHBoxLayout()
+        body.setContentsMargins(0, 0, 0, 0)
+        body.setSpacing(0)
+        body.addLayout(centre, 1)
+        body.addWidget(self.side)
+        layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
         layout.setSpacing(0)
-        layout.addLayout(centre, 1)
-        layout.addWidget(self.side)
+        layout.addWidget(self.toolbar)
+        layout.addLayout(body, 1)
 
         self.canvas.hovered.connect(self._on_hover)
         self.canvas.zoom_changed.connect(lambda _: self._update_info())
@@ -299,18 +310,15 @@ class InspectorPanel(QWidget):
         hl.addWidget(self.histogram)
         col.addWidget(hist)
         col.addStretch(1)
-        scroll = QScrollArea()
-        scroll.setWidget(side)
-        scroll.setWidgetResizable(True)
-        scroll.setFixedWidth(240)
-        scroll.setFrameShape(QFrame.Shape.NoFrame)
-        return scroll
+        return side
 
     def _build_video_bar(self) -> QWidget:
         bar = QFrame()
         bar.setObjectName("VideoBar")
-        row = QHBoxLayout(bar)
-        row.setContentsMargins(8, 4, 8, 4)
+        column = QVBoxLayout(bar)
+        column.setContentsMargins(8, 6, 8, 4)
+        column.setSpacing(4)
+        row = QHBoxLayout()
         self.scrubber = QSlider(Qt.Orientation.Horizontal)
         self.scrubber.setRange(0, 1000)
         self.scrubber.valueChanged.connect(lambda _: self._scrub_timer.start())
@@ -324,12 +332,13 @@ class InspectorPanel(QWidget):
         self.btn_keyframes = QPushButton(icon("keyframes"), "Extract keyframes")
         self.btn_keyframes.setToolTip("Find the frames where the scene changes and add each as a linked media item")
         self.btn_keyframes.clicked.connect(self.extract_keyframes)
-        row.addWidget(QLabel("Frame"))
-        row.addWidget(self.scrubber, 1)
         row.addWidget(self.time_label)
+        row.addStretch(1)
         row.addWidget(self.btn_export_frame)
         row.addWidget(self.btn_add_frame)
         row.addWidget(self.btn_keyframes)
+        column.addWidget(self.scrubber)
+        column.addLayout(row)
         bar.setVisible(False)
         return bar
 
@@ -352,6 +361,7 @@ class InspectorPanel(QWidget):
             self.canvas.clear()
             self.histogram.set_counts(None)
             self.video_bar.setVisible(False)
+            self.empty.setText(self.welcome if incident is None else self.nothing_selected)
             self.stack.setCurrentWidget(self.empty)
             self._set_enabled(False)
             self._update_info()
@@ -499,9 +509,15 @@ class InspectorPanel(QWidget):
             if widget is not None:
                 self._param_widgets[key] = widget
                 self.params_form.addRow(key.replace("_", " ").capitalize(), widget)
-        self.layer_note.setText(f"<b>Can show:</b> {view.can_show}<br><b>Cannot prove:</b> {view.cannot_prove}")
+        self._set_note(f"<b>Can show:</b> {view.can_show}<br><b>Cannot prove:</b> {view.cannot_prove}")
         self.layer_note.setVisible(True)
         self.run_layer()
+
+    def _set_note(self, html: str) -> None:
+        # A word-wrapped label in a fixed-width column does not grow by itself when its text gets longer.
+        self.layer_note.setText(html)
+        width = self.side.width() - 36 if self.side.width() > 100 else 196
+        self.layer_note.setMinimumHeight(self.layer_note.heightForWidth(width))
 
     def _param_widget(self, key: str, default: Any) -> QWidget | None:
         if isinstance(default, bool):
@@ -544,7 +560,7 @@ class InspectorPanel(QWidget):
         if self._layer_task is not None:
             self._layer_task.cancel()
         title = self._views[name].title
-        self.layer_note.setText(self.layer_note.text().split("<hr>")[0] + f"<hr>Running {title}…")
+        self._set_note(self.layer_note.text().split("<hr>")[0] + f"<hr>Running {title}…")
         self._layer_task = self.ctx.workers.run(
             run_layer,
             self.ctx.incident,
@@ -553,7 +569,7 @@ class InspectorPanel(QWidget):
             self.layer_params(),
             description=f"{title}",
             on_result=self._on_layer,
-            on_error=lambda e: self.layer_note.setText(f"<b>{title} failed:</b> {e}"),
+            on_error=lambda e: self._set_note(f"<b>{title} failed:</b> {e}"),
         )
 
     def _on_layer(self, layer: Layer) -> None:
@@ -567,7 +583,7 @@ class InspectorPanel(QWidget):
         self.canvas.set_overlay(layer.image, self.opacity.value() / 100)
         rec = layer.record
         params = ", ".join(f"{k}={v}" for k, v in rec.get("params", {}).items())
-        self.layer_note.setText(
+        self._set_note(
             f"<b>{rec.get('summary') or ''}</b><br><b>Can show:</b> {rec.get('can_show')}<br>"
             f"<b>Cannot prove:</b> {rec.get('cannot_prove')}<hr><small>Parameters: {params}<br>Tool: {rec.get('tool')}"
             f"<br>Pixels: {rec.get('pixels')}</small>"

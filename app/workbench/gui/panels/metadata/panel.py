@@ -156,6 +156,7 @@ class MetadataPanel(QWidget):
         scroll.setWidget(top)
         scroll.setWidgetResizable(True)
         scroll.setFrameShape(QFrame.Shape.NoFrame)
+        scroll.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
 
         self.filter = QLineEdit(placeholderText="Filter tags and values…")
         self.filter.setClearButtonEnabled(True)
@@ -349,7 +350,7 @@ class MetadataPanel(QWidget):
                 parts.append(s.codec)
             row("Video", ", ".join(parts) or "no stream details")
         row("File", f"{item.mime} · {human_size(item.size)}")
-        row("SHA-256", item.sha256)
+        row("SHA-256", f"{item.sha256[:32]}\n{item.sha256[32:]}")
 
     def _fill_credentials(self, creds: Any, error: str | None) -> None:
         if error:

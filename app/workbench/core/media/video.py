@@ -227,6 +227,8 @@ def _picture(frame: Any, upright: bool) -> tuple[Image.Image, int]:
 
 def video_info(path: Path) -> VideoInfo:
     """Read the first video stream's properties (decodes only the first frame, for its rotation)."""
+    import av
+
     with _open(path) as (container, stream):
         duration: float | None = None
         if stream.duration is not None and stream.time_base is not None:
@@ -238,7 +240,10 @@ def video_info(path: Path) -> VideoInfo:
         if count is None and duration is not None and rate:
             count = round(duration * rate)
         # The display matrix is side data on frames in current PyAV: read it from the first one.
-        first = next(iter(container.decode(stream)), None)
+        try:
+            first = next(iter(container.decode(stream)), None)
+        except av.FFmpegError:  # undecodable frames: the stream's properties are still worth showing
+            first = None
         return VideoInfo(
             duration_s=duration,
             frame_rate=rate,

@@ -307,6 +307,10 @@ def test_content_decides_type_and_mislabel_is_flagged(tmp_path: Path) -> None:
     assert "extension_mismatch" not in codes(probe_file(write(tmp_path, "photo.png", png), now=NOW))
     other = probe_file(write(tmp_path, "notes.jpg", b"%PDF-1.7\n..."), now=NOW)
     assert other.kind == "file" and other.mime == "application/pdf" and "extension_mismatch" in codes(other)
+    posts = probe_file(write(tmp_path, "posts.jpg", b'[{"id": 1, "text": "caf\xc3\xa9"}]'), now=NOW)
+    assert posts.mime == "application/json" and "extension_mismatch" in codes(posts)
+    blob = probe_file(write(tmp_path, "blob.bin", bytes(range(256))), now=NOW)
+    assert (blob.kind, blob.mime, blob.flags) == ("file", "application/octet-stream", ())
 
 
 def test_no_metadata(tmp_path: Path) -> None:

@@ -107,7 +107,29 @@ def sniff(head: bytes) -> FileType:
         return FileType("file", "audio/mpeg", "MP3", "mp3")
     if head[:2] == b"\x1f\x8b":
         return FileType("file", "application/gzip", "GZIP", "gzip")
+    text = head.removeprefix(b"\xef\xbb\xbf").lstrip()
+    if text[:1] in (b"{", b"[") and _printable(head):
+        return FileType("file", "application/json", "JSON", "json")
+    lower = text[:15].lower()
+    if lower.startswith((b"<!doctype html", b"<html")):
+        return FileType("file", "text/html", "HTML", "html")
+    if lower.startswith(b"<?xml") or lower.startswith(b"<svg"):
+        is_svg = b"<svg" in head.lower()
+        return FileType("file", "image/svg+xml" if is_svg else "application/xml", "SVG" if is_svg else "XML", "xml")
+    if head and _printable(head):
+        return FileType("file", "text/plain", "text", "text")
     return FileType("file", "application/octet-stream", None, "unknown")
+
+
+def _printable(head: bytes) -> bool:
+    """Looks like UTF-8 text (a cut multi-byte character at the end of the head is tolerated)."""
+    try:
+        text = head.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        if exc.start < len(head) - 3:
+            return False
+        text = head[: exc.start].decode("utf-8")
+    return all(c.isprintable() or c in "\r\n\t\f" for c in text)
 
 
 # extension -> families it may hold
@@ -143,6 +165,13 @@ _EXTENSIONS: dict[str, set[str]] = {
     "mp3": {"mp3"},
     "wav": {"wav"},
     "m4a": {"m4a", "bmff-video"},
+    "json": {"json", "text"},
+    "txt": {"text", "json", "xml", "html"},
+    "csv": {"text"},
+    "html": {"html", "text"},
+    "htm": {"html", "text"},
+    "xml": {"xml", "text"},
+    "svg": {"xml"},
 }
 
 

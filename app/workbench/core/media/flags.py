@@ -78,11 +78,13 @@ CATALOGUE: dict[str, tuple[Severity, str]] = {
     ),
 }
 
-# Release years of common camera models, as written in EXIF Model (year of first sale/announcement).
-# Source: manufacturers' announcement press releases as summarised on the English Wikipedia pages
-# "List of iPhone models", "Samsung Galaxy S series", "Google Pixel", and the product pages cited there,
-# checked for the camera models below (Nikon, Canon, Kodak, HTC). Matching is exact or on a word prefix
-# ("iPhone 13" matches "iPhone 13 Pro Max"); the longest match wins.
+# Release years of common camera models, as written in EXIF Model (year of announcement/first sale).
+# Source: the manufacturers' announcements as summarised on the English Wikipedia pages "List of iPhone models",
+# "Samsung Galaxy S series" and "Google Pixel", and the product pages for the cameras listed (Nikon COOLPIX
+# P6000: Aug 2008; Canon IXUS 400: Feb 2004; Kodak EasyShare CX7530: 2005; HTC Desire: 2010). Compiled from
+# those widely documented dates, not re-checked against the pages when written: extend with care and cite.
+# Matching is exact or on a word prefix ("iPhone 13" matches "iPhone 13 Pro Max"); the longest match wins.
+# Only the year is compared, and only "before the release year" is flagged, so an early sample is not flagged.
 MODEL_RELEASE_YEARS: dict[str, int] = {
     "iPhone": 2007,
     "iPhone 3G": 2008,

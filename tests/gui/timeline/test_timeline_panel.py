@@ -74,7 +74,8 @@ def test_clicks_emit_shared_selection(qtbot, inc: Incident) -> None:  # type: ig
     qtbot.addWidget(panel)
     p2 = queries.find_post(inc, "telegram", "777/2")
     assert p2 is not None
-    spot = next(s for s in panel.scatter.points() if int(s.data()) == p2.id)
+    assert panel.points is not None
+    spot = next(s for s in panel.scatter.points() if int(panel.points.post_id[s.index()]) == p2.id)
     with qtbot.waitSignals([panel.selectionChanged, panel.mediaSelected]) as blockers:
         panel.scatter.sigClicked.emit(panel.scatter, [spot], None)
     del blockers

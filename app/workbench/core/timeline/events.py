@@ -225,47 +225,48 @@ class PostPoints:
 
 
 def post_points(incident: Incident, *, lanes: str = "account") -> PostPoints:
-    """Every post with a known time, as arrays (SQLite converts the times: 100,000 posts in a fraction of a second).
+    """Every post with a known time, as arrays (SQLite converts the times; 100,000 posts in a fraction of a second).
 
     Lanes are ordered by each lane's first post.
     """
-    lane_expr = (
-        "p.platform" if lanes == "platform" else "p.platform || ':' || COALESCE(a.username, a.display_name, '?')"
-    )
-    epoch = "(julianday({}) - 2440587.5) * 86400.0"
+    by_account = "p.platform || ':' || COALESCE(a.username, a.display_name, '?')"
+    lane_expr = "p.platform" if lanes == "platform" else by_account
     with incident.read() as conn:
-        rows = conn.exec_driver_sql(
-            f"SELECT p.id, {lane_expr}, {epoch.format('p.created_utc')}, p.created_offset, p.created_original "
-            "FROM post p LEFT JOIN account a ON a.id = p.account_id "
+        raw = conn.connection.dbapi_connection
+        assert raw is not None
+        rows = raw.execute(
+            f"SELECT p.id, {lane_expr}, (julianday(p.created_utc) - 2440587.5) * 86400.0, p.created_offset, "
+            "p.created_original FROM post p LEFT JOIN account a ON a.id = p.account_id "
             "WHERE p.created_utc IS NOT NULL OR p.created_original IS NOT NULL"
-        ).all()
+        ).fetchall()
     n = len(rows)
-    at = np.empty(n, dtype=np.float64)
-    start = np.empty(n, dtype=np.float64)
-    end = np.empty(n, dtype=np.float64)
-    lane_idx = np.empty(n, dtype=np.int32)
-    ids = np.empty(n, dtype=np.int64)
+    ids = np.fromiter((r[0] for r in rows), dtype=np.int64, count=n)
     names: dict[str, int] = {}
-    first_seen: dict[str, float] = {}
-    keep = np.ones(n, dtype=bool)
+    lane_idx = np.fromiter((names.setdefault(r[1], len(names)) for r in rows), dtype=np.int32, count=n)
+    exact = np.fromiter(
+        (r[2] if r[2] is not None and r[3] != "date-only" else np.nan for r in rows), dtype=np.float64, count=n
+    )
+    at, start, end = exact.copy(), exact.copy(), exact.copy()
+    keep = ~np.isnan(exact)
     before = ANY_ZONE_BEFORE.total_seconds()
-    for i, (pid, lane, t, offset, original) in enumerate(rows):
-        ids[i] = pid
-        lane_idx[i] = names.setdefault(str(lane), len(names))
-        if t is not None and offset != "date-only":
-            at[i] = start[i] = end[i] = t
-        else:
-            b = bounds_of(None, original, offset)
-            if b is None:
-                keep[i] = False
-                continue
-            s, e = b[0].timestamp(), b[1].timestamp()
-            start[i], end[i] = s, e
-            at[i] = (s + e) / 2 if offset != "date-only" else s + before
-        first_seen[str(lane)] = min(first_seen.get(str(lane), at[i]), at[i])
-    order = sorted(names, key=lambda k: first_seen.get(k, float("inf")))
-    remap = np.empty(max(len(names), 1), dtype=np.int32)
-    for new, name in enumerate(order):
-        remap[names[name]] = new
-    lane_idx = remap[lane_idx] if n else lane_idx
-    return PostPoints(at[keep], start[keep], end[keep], lane_idx[keep], ids[keep], tuple(order))
+    for i in np.nonzero(~keep)[0].tolist():  # the few zone-less or date-only posts
+        _, _, _, offset, original = rows[i]
+        b = bounds_of(None, original, offset)
+        if b is None:
+            continue
+        s, e = b[0].timestamp(), b[1].timestamp()
+        start[i], end[i] = s, e
+        at[i] = s + before if offset == "date-only" else (s + e) / 2
+        keep[i] = True
+    if n:
+        first = np.full(len(names), np.inf)
+        np.minimum.at(first, lane_idx[keep], at[keep])
+        order = np.argsort(first, kind="stable")
+        remap = np.empty(len(names), dtype=np.int32)
+        remap[order] = np.arange(len(names), dtype=np.int32)
+        lane_idx = remap[lane_idx]
+        by_index = list(names)
+        lane_names = tuple(by_index[i] for i in order.tolist())
+    else:
+        lane_names = ()
+    return PostPoints(at[keep], start[keep], end[keep], lane_idx[keep], ids[keep], lane_names)

@@ -207,7 +207,7 @@ class TimelinePanel(QWidget):
         analysis_lane = len(names)
         names.append("analysis / analyst")
         self.lane_axis.names = tuple(names)
-        self.scatter.setData(x=pts.at, y=pts.lane.astype(np.float64), data=pts.post_id)
+        self.scatter.setData(pos=np.column_stack([pts.at, pts.lane.astype(np.float64)]))
         uncertain = pts.end > pts.start
         if uncertain.any():
             xs = np.empty(int(uncertain.sum()) * 2)
@@ -298,7 +298,8 @@ class TimelinePanel(QWidget):
         self.highlight.setData(x=self.points.at[mask], y=self.points.lane[mask].astype(np.float64))
 
     def _clicked_posts(self, _item: Any, spots: Any, *_: Any) -> None:
-        ids = tuple(dict.fromkeys(int(s.data()) for s in spots))
+        assert self.points is not None
+        ids = tuple(dict.fromkeys(int(self.points.post_id[s.index()]) for s in spots))
         self.select_posts(ids)
         self.selectionChanged.emit(ids)
         if self._incident is not None and ids:

@@ -577,3 +577,21 @@ def test_deeply_nested_xmp_and_unsupported_formats(tmp_path: Path) -> None:
     assert big.format == "BigTIFF" and big.kind == "image" and big.problems
     cr3 = probe_file(write(tmp_path, "raw.cr3", box(b"ftyp", b"crx \x00\x00\x00\x01crx isom") + b"\x00" * 32))
     assert cr3.kind == "image" and cr3.format == "CR3" and "extension_mismatch" not in codes(cr3)
+
+
+def test_png_text_chunks_xmp_and_imagemagick_exif(tmp_path: Path) -> None:
+    from PIL import PngImagePlugin
+
+    tiff = build_tiff([ascii_entry(0x010F, b"Magick Cam")], exif=[ascii_entry(0x9003, b"2018:08:08 08:08:08")])
+    hexed = "\nexif\n" + f"{len(tiff) + 6:8d}\n" + (b"Exif\x00\x00" + tiff).hex()
+    info = PngImagePlugin.PngInfo()
+    info.add_text("Raw profile type exif", hexed, zip=True)
+    info.add_itxt("XML:com.adobe.xmp", xmp_packet(' tiff:Orientation="3">').decode(), zip=True)
+    info.add_text("Software", "Screenshot tool 2.1")
+    path = tmp_path / "magick.png"
+    noisy_image(20, 10).save(path, "PNG", pnginfo=info)
+    p = probe_file(path, now=NOW)
+    assert p.summary.make == "Magick Cam" and p.summary.capture_time == "2018-08-08T08:08:08"
+    assert p.summary.orientation == 3 and p.tags["File"]["OrientationSource"] == "XMP tiff:Orientation"
+    assert p.tags["PNG"]["Text"]["Software"] == "Screenshot tool 2.1"
+    assert p.summary.software == "Screenshot tool 2.1"

@@ -747,7 +747,8 @@ def _finish(ctx: _Ctx, now: datetime) -> MediaProbe:
 
     make = _str(exif0(0x010F)) or _str(xv.get("tiff:Make"))
     model = _str(exif0(0x0110)) or _str(xv.get("tiff:Model"))
-    software = _str(exif0(0x0131)) or _str(xv.get("xmp:CreatorTool"))
+    png_text = ctx.tags.get("PNG", {}).get("Text", {})
+    software = _str(exif0(0x0131)) or _str(xv.get("xmp:CreatorTool")) or _str(png_text.get("Software"))
     lens = (_str(exif.get(GROUP_EXIF, 0xA434)) if exif else None) or _str(
         xv.get("aux:Lens") or xv.get("exifEX:LensModel")
     )

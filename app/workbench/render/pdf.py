@@ -1,0 +1,200 @@
+"""The report as a PDF: the core's HTML laid out by QTextDocument and painted page by page onto a QPdfWriter,
+with a running header, a footer naming the incident, its content digest and audit head, and "page N of M".
+
+    from workbench.render import write_report
+    write_report(incident, Path("case.pdf"), sections=("title", "findings"))
+
+`report_document(report)` returns the laid-out QTextDocument (figures registered as resources) for a preview.
+"""
+
+from __future__ import annotations
+
+import os
+import threading
+from collections.abc import Iterable
+from pathlib import Path
+from typing import Any
+
+from PySide6.QtCore import QCoreApplication, QLoggingCategory, QMarginsF, QRectF, QSizeF, Qt, QUrl, qVersion
+from PySide6.QtGui import (
+    QColor,
+    QFont,
+    QGuiApplication,
+    QImage,
+    QPageLayout,
+    QPageSize,
+    QPainter,
+    QPdfWriter,
+    QPen,
+    QTextDocument,
+    QTextOption,
+)
+
+from workbench.core.errors import WorkbenchError
+from workbench.core.report import Report, build_report
+from workbench.core.report.model import FIGURE_SCHEME
+from workbench.core.tasks import Progress
+
+# The body font first, then fonts for scripts it lacks; Qt falls back per character beyond these too.
+FONT_FAMILIES = [
+    "Noto Sans",
+    "DejaVu Sans",
+    "Noto Sans Arabic",
+    "Noto Sans Hebrew",
+    "Noto Sans Devanagari",
+    "Droid Sans Fallback",
+    "Noto Sans CJK SC",
+    "Noto Color Emoji",
+]
+DPI = 96.0  # document units: CSS pixels
+MM = DPI / 25.4
+MARGIN_X = 15 * MM
+MARGIN_TOP = 20 * MM
+MARGIN_BOTTOM = 20 * MM
+
+_app: QGuiApplication | None = None
+_lock = threading.Lock()
+
+
+def ensure_app() -> QCoreApplication:
+    """The running Qt application, or a new offscreen QGuiApplication (command line, tests, workers)."""
+    global _app
+    with _lock:
+        app = QCoreApplication.instance()
+        if app is not None:
+            return app
+        os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+        # Qt logs a line per missing OpenType feature of fallback fonts; it is noise for a user.
+        QLoggingCategory.setFilterRules("qt.text.font.db=false\nqt.qpa.fonts=false")
+        _app = QGuiApplication(["workbench-report"])
+        return _app
+
+
+class _Document(QTextDocument):
+    """A document that loads nothing from outside: only figures registered under figure:NAME exist."""
+
+    def loadResource(self, kind: int, url: QUrl) -> Any:
+        if url.scheme() == FIGURE_SCHEME:
+            return super().loadResource(kind, url)
+        return None
+
+
+def _body_font() -> QFont:
+    font = QFont()
+    font.setFamilies(FONT_FAMILIES)
+    font.setPointSizeF(9.0)
+    return font
+
+
+def report_document(report: Report, width: float | None = None) -> QTextDocument:
+    """The report laid out as a QTextDocument, figures registered; `width` (document px) defaults to the A4 text
+    column. Show it in a QTextBrowser for a preview (`browser.setDocument(doc)`)."""
+    ensure_app()
+    doc = _Document()
+    doc.setUseDesignMetrics(True)
+    doc.setDefaultFont(_body_font())
+    option = QTextOption()
+    option.setWrapMode(QTextOption.WrapMode.WrapAtWordBoundaryOrAnywhere)
+    doc.setDefaultTextOption(option)
+    doc.setDocumentMargin(0)
+    for fig in report.figures().values():
+        image = QImage.fromData(fig.data)
+        if image.isNull():
+            continue
+        doc.addResource(QTextDocument.ResourceType.ImageResource, QUrl(f"{FIGURE_SCHEME}:{fig.name}"), image)
+    doc.setHtml(report.html())
+    page = QPageSize(QPageSize.PageSizeId.A4).sizePoints()
+    doc.setTextWidth(width if width is not None else page.width() / 72 * DPI - 2 * MARGIN_X)
+    return doc
+
+
+def write_pdf(report: Report, path: Path | str, progress: Progress | None = None) -> int:
+    """Paint the report into a PDF at `path` (written to a temporary name, then renamed); returns the page count."""
+    ensure_app()
+    progress = progress or Progress()
+    path = Path(path)
+    doc = report_document(report)
+    size_pt = QPageSize(QPageSize.PageSizeId.A4).sizePoints()
+    page_w, page_h = size_pt.width() / 72 * DPI, size_pt.height() / 72 * DPI
+    body_h = page_h - MARGIN_TOP - MARGIN_BOTTOM
+    doc.setPageSize(QSizeF(page_w - 2 * MARGIN_X, body_h))
+    pages = doc.pageCount()
+    tmp = path.with_name(f".{path.name}.writing")
+    writer = QPdfWriter(str(tmp))
+    writer.setResolution(300)
+    writer.setTitle(f"Verification report: {report.incident_title}")
+    writer.setCreator(report.software)
+    writer.setPageLayout(
+        QPageLayout(QPageSize(QPageSize.PageSizeId.A4), QPageLayout.Orientation.Portrait, QMarginsF(0, 0, 0, 0))
+    )
+    painter = QPainter()
+    if not painter.begin(writer):
+        raise WorkbenchError(f"Cannot write {path}: the PDF could not be opened for writing.")
+    try:
+        scale = writer.resolution() / DPI
+        small = QFont()
+        small.setFamilies(FONT_FAMILIES)
+        small.setPixelSize(9)
+        for n in range(pages):
+            progress(n, pages, f"PDF page {n + 1} of {pages}")
+            if n:
+                writer.newPage()
+            painter.save()
+            painter.scale(scale, scale)
+            painter.save()
+            painter.translate(MARGIN_X, MARGIN_TOP - n * body_h)
+            doc.drawContents(painter, QRectF(0, n * body_h, page_w - 2 * MARGIN_X, body_h))
+            painter.restore()
+            _furniture(painter, report, n, pages, page_w, page_h, small)
+            painter.restore()
+        progress(pages, pages, "PDF written")
+    finally:
+        painter.end()
+    if not tmp.exists():
+        raise WorkbenchError(f"Cannot write {path}: Qt produced no file.")
+    os.replace(tmp, path)
+    return pages
+
+
+def _furniture(
+    painter: QPainter, report: Report, n: int, pages: int, page_w: float, page_h: float, font: QFont
+) -> None:
+    painter.setFont(font)
+    grey = QColor(87, 96, 106)
+    rule = QPen(QColor(200, 206, 214))
+    rule.setWidthF(0.6)
+    flags = Qt.AlignmentFlag.AlignVCenter | Qt.TextFlag.TextSingleLine
+    if n:
+        painter.setPen(grey)
+        top = QRectF(MARGIN_X, 8 * MM, page_w - 2 * MARGIN_X, 6 * MM)
+        painter.drawText(top, flags | Qt.AlignmentFlag.AlignLeft, _elide(report.header, 110))
+        painter.drawText(top, flags | Qt.AlignmentFlag.AlignRight, report.generated_utc[:10])
+        painter.setPen(rule)
+        painter.drawLine(top.bottomLeft(), top.bottomRight())
+    y = page_h - MARGIN_BOTTOM + 6 * MM
+    painter.setPen(rule)
+    painter.drawLine(int(MARGIN_X), int(y), int(page_w - MARGIN_X), int(y))
+    painter.setPen(grey)
+    bottom = QRectF(MARGIN_X, y + 1.5 * MM, page_w - 2 * MARGIN_X, 6 * MM)
+    painter.drawText(bottom, flags | Qt.AlignmentFlag.AlignLeft, _elide(report.footer, 120))
+    painter.drawText(bottom, flags | Qt.AlignmentFlag.AlignRight, f"page {n + 1} of {pages}")
+
+
+def _elide(text: str, limit: int) -> str:
+    return text if len(text) <= limit else text[: limit - 1] + "…"
+
+
+def write_report(
+    incident: Any,
+    path: Path | str,
+    sections: Iterable[str] | str | None = None,
+    progress: Progress | None = None,
+    **build_options: Any,
+) -> Path:
+    """Build the report of an open incident and write it as a PDF; returns the path. (GUI: Export report…)"""
+    progress = progress or Progress()
+    report = build_report(
+        incident, sections, progress=progress, software={"Qt (PDF rendering)": qVersion()}, **build_options
+    )
+    write_pdf(report, path, progress)
+    return Path(path)

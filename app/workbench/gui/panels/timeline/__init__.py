@@ -1,5 +1,6 @@
-"""The timeline panel: every dated thing on one clock (pyqtgraph)."""
+"""The timeline panel (pyqtgraph) and the views beside it: consistency checks, provenance, coordination signals."""
 
+from workbench.gui.panels.timeline.analysis import AnalysisTabs, ChecksView, ProvenanceView, SignalsView
 from workbench.gui.panels.timeline.panel import TimelinePanel
 
-__all__ = ["TimelinePanel"]
+__all__ = ["AnalysisTabs", "ChecksView", "ProvenanceView", "SignalsView", "TimelinePanel"]

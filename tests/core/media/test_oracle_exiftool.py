@@ -21,8 +21,6 @@ from workbench.core.media.probe import probe_file
 CORPUS = (Path(__file__).resolve().parents[3] / ".." / "shared" / "corpus" / "images").resolve()
 ORACLE = CORPUS / "ORACLE.exiftool.json"
 
-pytestmark = pytest.mark.corpus
-
 FIELDS = (
     "capture_time",
     "make",
@@ -153,6 +151,7 @@ def agrees(field: str, theirs: Any, mine: Any) -> bool:
     return bool(theirs == mine)
 
 
+@pytest.mark.corpus
 def test_every_corpus_file_agrees_with_exiftool() -> None:
     oracle = _load_oracle()
     totals: Counter[str] = Counter()
@@ -187,6 +186,7 @@ def test_every_corpus_file_agrees_with_exiftool() -> None:
     assert sum(totals.values()) > 100
 
 
+@pytest.mark.corpus
 def test_corpus_traps_are_flagged() -> None:
     """The named traps of the corpus give the flags a verifier should see."""
     _load_oracle()
@@ -209,6 +209,7 @@ def test_corpus_traps_are_flagged() -> None:
         assert not p.problems, (entry["SourceFile"], p.problems)
 
 
+@pytest.mark.corpus
 def test_oracle_covers_every_corpus_file() -> None:
     oracle = {e["SourceFile"] for e in _load_oracle()}
     on_disk = {p.relative_to(CORPUS).as_posix() for p in CORPUS.rglob("*") if p.is_file() and p.name != ORACLE.name}

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import io
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
 
 import pytest
 from PIL import Image
@@ -66,3 +66,22 @@ def test_scene_json_names_the_truth() -> None:
     assert data["local_time"] == "2024-03-14T09:25:00+02:00"
     assert data["shadow_bearing"] == pytest.approx((data["azimuth"] + 180) % 360)
     assert s.tip.x > s.base.x and s.top.y < s.base.y
+
+
+def test_several_poles_in_one_image_combine_and_still_hold_the_truth() -> None:
+    t = datetime(2024, 8, 3, 15, 10, tzinfo=UTC)
+    s = scene.render_pole_scene(41.9, 12.5, t, poles=(1.0, 0.55, 0.3))
+    assert len(s.objects) == 3 and s.objects[0] == (s.base, s.top, s.tip)
+    # each pole drawn where the truth says: pole middles are dark, the ground between shadows is not
+    px = Image.open(io.BytesIO(s.jpeg)).convert("L")
+    for b, top, tip in s.objects:
+        assert px.getpixel((round(b.x), round((b.y + top.y) / 2))) < 120
+        assert tip.x < s.width
+    ms = [shadows.measure_pixels(*o, error_px=2.0, label=f"pole {k}") for k, o in enumerate(s.objects)]
+    c = shadows.combine(ms)
+    assert c.elevation is not None and c.elevation.contains(s.apparent_elevation)
+    # the short poles are less precise, the combination is no wider than the best of them
+    widths = [m.elevation.width for m in ms]  # type: ignore[union-attr]
+    assert widths[0] < widths[2] and c.elevation.width <= min(widths) + 1e-9
+    when = solve.solve_when_dates(s.lat, s.lon, c, date(2024, 8, 3))
+    assert any(w.contains(t) for w in when.windows)

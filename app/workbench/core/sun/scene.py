@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import io
 import math
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from fractions import Fraction
@@ -48,6 +49,8 @@ class SyntheticScene:
     azimuth: float
     camera_bearing: float
     pole_height_m: float
+    objects: tuple[tuple[Point, Point, Point], ...] = ()
+    """(base, top, tip) of every pole, the first being `base`, `top`, `tip`."""
 
     @property
     def shadow_bearing(self) -> float:
@@ -72,6 +75,7 @@ class SyntheticScene:
             "camera_bearing": self.camera_bearing,
             "shadow_bearing": self.shadow_bearing,
             "pole_height_m": self.pole_height_m,
+            "objects": [[p.to_json() for p in o] for o in self.objects],
         }
 
 
@@ -145,9 +149,12 @@ def render_pole_scene(
     width: int = 1600,
     height: int = 1000,
     quality: int = 92,
+    poles: Sequence[float] = (1.0,),
 ) -> SyntheticScene:
     """Draw a vertical pole and its shadow as the sun at (lat, lon) at `instant` (aware) casts it.
 
+    `poles` gives the relative heights of several poles standing one after another (the first is
+    `pole_height_m` tall); their end points are in `objects`, the first also in `base`/`top`/`tip`.
     `zone_name` sets the local time written to DateTimeOriginal/OffsetTimeOriginal (default: the place's first
     zone from tzfpy). Raises BadInput when the sun is lower than 2° (the shadow would not fit in the picture).
     """
@@ -165,14 +172,22 @@ def render_pole_scene(
     zone_name = zone_name or zones.zones_at(lat, lon).primary
     bearing = (az + 90.0) % 360.0
 
+    rel = [float(p) for p in poles]
+    if not rel or any(not (0.05 <= p <= 1.0) for p in rel):
+        raise BadInput("Relative pole heights must be between 0.05 and 1.")
     margin = 0.08 * width
+    gap = 0.03 * width
     ground_y = round(0.78 * height) + 0.5
     cot = 1.0 / math.tan(math.radians(elev))
-    pole_px = min(0.62 * height, (width - 2 * margin) / max(cot, 1e-9))
-    base_x = margin + 0.5
-    base = Point(base_x, ground_y)
-    top = Point(base_x, ground_y - pole_px)
-    tip = Point(base_x + pole_px * cot, ground_y)
+    room = width - 2 * margin - gap * (len(rel) - 1)
+    unit_px = min(0.62 * height / max(rel), room / max(cot * sum(rel), 1e-9))
+    objects = []
+    x = margin + 0.5
+    for p in rel:
+        length = unit_px * p
+        objects.append((Point(x, ground_y), Point(x, ground_y - length), Point(x + length * cot, ground_y)))
+        x += length * cot + gap
+    base, top, tip = objects[0]
 
     # Sky and ground with gentle gradients and a little deterministic texture.
     rng = np.random.default_rng(int(abs(lat * 1000) + abs(lon * 1000)) % (2**32))
@@ -186,20 +201,22 @@ def render_pole_scene(
     picture = Image.fromarray(np.clip(img, 0, 255).astype(np.uint8))
 
     draw = ImageDraw.Draw(picture, "RGBA")
-    pole_w = max(4.0, pole_px / 40.0)
-    # Shadow: on the ground, from the base to the tip, as wide as the pole seen edge-on (a thin band).
-    shadow_h = max(5.0, pole_w * 1.2)
-    draw.polygon(
-        [
-            (base.x, ground_y - shadow_h / 2),
-            (tip.x, ground_y - shadow_h / 4),
-            (tip.x, ground_y + shadow_h / 4),
-            (base.x, ground_y + shadow_h / 2),
-        ],
-        fill=(45, 40, 35, 200),
-    )
-    draw.rectangle([base.x - pole_w / 2, top.y, base.x + pole_w / 2, ground_y], fill=(90, 90, 95, 255))
-    draw.rectangle([base.x - pole_w / 2, top.y, base.x - pole_w / 6, ground_y], fill=(150, 150, 155, 255))
+    for b, t, tp in objects:
+        length = b.y - t.y
+        pole_w = max(4.0, length / 40.0)
+        # Shadow: on the ground, from the base to the tip, a thin band tapering to the tip.
+        shadow_h = max(5.0, pole_w * 1.2)
+        draw.polygon(
+            [
+                (b.x, ground_y - shadow_h / 2),
+                (tp.x, ground_y - shadow_h / 4),
+                (tp.x, ground_y + shadow_h / 4),
+                (b.x, ground_y + shadow_h / 2),
+            ],
+            fill=(45, 40, 35, 200),
+        )
+        draw.rectangle([b.x - pole_w / 2, t.y, b.x + pole_w / 2, ground_y], fill=(90, 90, 95, 255))
+        draw.rectangle([b.x - pole_w / 2, t.y, b.x - pole_w / 6, ground_y], fill=(150, 150, 155, 255))
     picture = picture.filter(ImageFilter.GaussianBlur(0.6))
 
     local = instant.astimezone(zones.zone(zone_name))
@@ -222,4 +239,5 @@ def render_pole_scene(
         azimuth=az,
         camera_bearing=bearing,
         pole_height_m=pole_height_m,
+        objects=tuple(objects),
     )

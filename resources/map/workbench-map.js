@@ -272,6 +272,16 @@
     return true;
   };
 
+  WB.showPlace = function (lat, lon, label) {
+    var group = WB.layers.found;
+    group.clearLayers();
+    var m = L.circleMarker([lat, lon], { radius: 7, color: '#000', weight: 2, fillColor: '#ffd400', fillOpacity: 0.9 });
+    m.bindTooltip(el('span', null, label), { permanent: true, direction: 'right', offset: [8, 0] });
+    group.addLayer(m);
+    WB.map.setView([lat, lon], Math.max(WB.map.getZoom(), 11));
+    return true;
+  };
+
   WB.setHypotheses = function (list) { drawHypotheses(WB.map, list); return list.length; };
 
   WB.stats = function () {
@@ -305,6 +315,7 @@
     });
     WB.control = L.control.layers(bases, {}, { collapsed: true }).addTo(map);
     WB.layers.measure = L.featureGroup().addTo(map);
+    WB.layers.found = L.featureGroup().addTo(map);
     drawPlaces(map);
     drawBands(map, data);
     drawSunLines(map, data);

@@ -72,10 +72,12 @@ def make_map(qtbot: Any, map_cache: Path) -> Iterator[Callable[..., Any]]:
 
     made: list[Any] = []
 
-    def make(layers: Any = None, sources: tuple[Any, ...] = (), online: bool = False, size=(900, 600)) -> Any:
+    def make(
+        layers: Any = None, sources: tuple[Any, ...] = (), online: bool = False, size=(900, 600), **kw: Any
+    ) -> Any:
         from workbench.core.geo.layers import MapLayers
 
-        view = MapView(tile_sources=sources)
+        view = MapView(tile_sources=sources, **kw)
         made.append(view)
         view.resize(*size)
         view.show()
@@ -90,3 +92,14 @@ def make_map(qtbot: Any, map_cache: Path) -> Iterator[Callable[..., Any]]:
         view.close()
         view.deleteLater()
     QCoreApplication.sendPostedEvents(None, QEvent.Type.DeferredDelete)
+
+
+@pytest.fixture(scope="session")
+def small_gazetteer(map_cache: Path) -> Iterator[Any]:
+    """A real gazetteer (GeoNames places >= 15,000 people), built once per session."""
+    from workbench.core.geo import gazetteer
+
+    path = gazetteer.build(map_cache / "gazetteer-small.sqlite", min_population=15000)
+    gz = gazetteer.Gazetteer(path)
+    yield gz
+    gz.close()

@@ -9,7 +9,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from PySide6.QtCore import QPoint, Qt, QUrl
+from PySide6.QtCore import QCoreApplication, QEvent, QPoint, Qt, QUrl
 from PySide6.QtGui import QColor
 from PySide6.QtTest import QTest
 
@@ -235,7 +235,6 @@ def test_exported_page_opens_from_files_with_no_network(qtbot: Any, tmp_path: Pa
 
     index = build_map_page(MapLayers(points=points(4, EVIL))).write(tmp_path / "out")
     view = QWebEngineView()
-    qtbot.addWidget(view)
     profile = QWebEngineProfile(view)
     guard = OfflineGuard(profile, allowed_schemes=frozenset({"file", "data", "blob", "about"}))
     profile.setUrlRequestInterceptor(guard)
@@ -252,3 +251,5 @@ def test_exported_page_opens_from_files_with_no_network(qtbot: Any, tmp_path: Pa
     page.runJavaScript("String(window.__pwned)", 0, lambda v: box.update(v=v))
     qtbot.waitUntil(lambda: "v" in box)
     assert box["v"] == "undefined"
+    view.deleteLater()  # page (and its profile after it) go now, not at interpreter exit
+    QCoreApplication.sendPostedEvents(None, QEvent.Type.DeferredDelete)

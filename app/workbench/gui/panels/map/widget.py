@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import json
 import logging
+import threading
 from collections.abc import Callable, Iterable
 from typing import Any
 
@@ -16,7 +17,16 @@ from PySide6.QtCore import QObject, QUrl, Signal, Slot
 from PySide6.QtWebChannel import QWebChannel
 from PySide6.QtWebEngineCore import QWebEnginePage, QWebEngineProfile, QWebEngineSettings
 from PySide6.QtWebEngineWidgets import QWebEngineView
-from PySide6.QtWidgets import QVBoxLayout, QWidget
+from PySide6.QtWidgets import (
+    QHBoxLayout,
+    QLabel,
+    QLineEdit,
+    QListWidget,
+    QListWidgetItem,
+    QPushButton,
+    QVBoxLayout,
+    QWidget,
+)
 
 from workbench.core.errors import WorkbenchError
 from workbench.core.geo.layers import BasemapOptions, Hypothesis, MapLayers
@@ -29,6 +39,9 @@ from workbench.gui.webengine import MAP_ORIGIN, SCHEME
 log = logging.getLogger(__name__)
 
 MODES = ("pan", "measure", "hypothesis")
+
+PlaceSearch = Callable[[str], list[dict[str, Any]]]
+"""Text → candidates as JSON dicts (`Place.to_json()` or `OnlineGeocoder.search`): name, country, lat, lon ..."""
 
 
 class MapBridge(QObject):
@@ -86,10 +99,21 @@ class MapView(QWidget):
     modeChanged = Signal(str)
     pageReady = Signal()
     loadFinished = Signal(bool)
+    placeChosen = Signal(object)  # noqa: N815  a search result (dict: name, country, lat, lon ...) was shown
+    _online_results = Signal(object)
 
-    def __init__(self, parent: QWidget | None = None, tile_sources: Iterable[TileSource] = ()) -> None:
+    def __init__(
+        self,
+        parent: QWidget | None = None,
+        tile_sources: Iterable[TileSource] = (),
+        place_search: PlaceSearch | None = None,
+        online_search: PlaceSearch | None = None,
+    ) -> None:
         super().__init__(parent)
         self._online = False
+        self.place_search = place_search
+        self.online_search = online_search
+        self._found: list[dict[str, Any]] = []
         self.layers = MapLayers()
         self.options = BasemapOptions()
         self.page_model: MapPage | None = None
@@ -118,7 +142,10 @@ class MapView(QWidget):
         self.view.setPage(self.page)
         lay = QVBoxLayout(self)
         lay.setContentsMargins(0, 0, 0, 0)
-        lay.addWidget(self.view)
+        lay.setSpacing(2)
+        lay.addWidget(self._build_search_bar())
+        lay.addWidget(self.results)
+        lay.addWidget(self.view, 1)
 
         self.bridge.hypothesisAdded.connect(self.hypothesisAdded)
         self.bridge.hypothesisMoved.connect(self.hypothesisMoved)
@@ -131,6 +158,98 @@ class MapView(QWidget):
         for src in tile_sources:
             self.add_tile_source(src)
 
+    # --- place search --------------------------------------------------------------------------------------
+    def _build_search_bar(self) -> QWidget:
+        bar = QWidget(self)
+        row = QHBoxLayout(bar)
+        row.setContentsMargins(4, 2, 4, 0)
+        self.search_box = QLineEdit(bar)
+        self.search_box.setPlaceholderText("Find a place (offline gazetteer)")
+        self.search_box.setClearButtonEnabled(True)
+        self.search_box.returnPressed.connect(self.search_offline)
+        self.online_button = QPushButton("Search online", bar)
+        self.online_button.setToolTip(
+            "Sends the text to the configured Nominatim server: it reveals what you are looking for. "
+            "Only in online mode."
+        )
+        self.online_button.clicked.connect(self.search_online)
+        self.online_label = QLabel("offline", bar)
+        row.addWidget(self.search_box, 1)
+        row.addWidget(self.online_button)
+        row.addWidget(self.online_label)
+        self.results = QListWidget(self)
+        self.results.setMaximumHeight(140)
+        self.results.hide()
+        self.results.itemActivated.connect(self._result_chosen)
+        self.results.itemClicked.connect(self._result_chosen)
+        self._online_results.connect(self._show_results)
+        self._update_online_ui()
+        return bar
+
+    def _update_online_ui(self) -> None:
+        self.online_button.setVisible(self.online_search is not None)
+        self.online_button.setEnabled(self._online and self.online_search is not None)
+        self.online_label.setText("ONLINE" if self._online else "offline")
+        self.online_label.setStyleSheet("color: #b00; font-weight: bold;" if self._online else "color: #555;")
+        self.search_box.setVisible(self.place_search is not None or self.online_search is not None)
+
+    def search_offline(self) -> list[dict[str, Any]]:
+        """Search the offline gazetteer for the box's text and list the ranked candidates."""
+        text = self.search_box.text().strip()
+        if not text or self.place_search is None:
+            return []
+        try:
+            found = self.place_search(text)
+        except WorkbenchError as exc:
+            found = [{"name": str(exc), "error": True}]
+        self._show_results(found)
+        return found
+
+    def search_online(self) -> None:
+        """Nominatim, off the GUI thread; only in online mode (the geocoder refuses otherwise, too)."""
+        text = self.search_box.text().strip()
+        search = self.online_search
+        if not text or search is None or not self._online:
+            return
+        self.online_button.setEnabled(False)
+
+        def work() -> None:
+            try:
+                found = search(text)
+            except WorkbenchError as exc:
+                found = [{"name": str(exc), "error": True}]
+            self._online_results.emit(found)
+
+        threading.Thread(target=work, name="nominatim", daemon=True).start()
+
+    def _show_results(self, found: list[dict[str, Any]]) -> None:
+        self._update_online_ui()
+        self._found = list(found)
+        self.results.clear()
+        for f in found:
+            if f.get("error"):
+                text = str(f["name"])
+            else:
+                extra = f", {f['country']}" if f.get("country") else ""
+                pop = f"  pop {int(f['population']):,}" if f.get("population") else ""
+                text = f"{f['name']}{extra}  ({float(f['lat']):.4f}, {float(f['lon']):.4f}){pop}"
+            item = QListWidgetItem(text)  # plain text: a QListWidget never renders HTML
+            self.results.addItem(item)
+        if not found:
+            self.results.addItem(QListWidgetItem("No place found offline."))
+        self.results.show()
+
+    def _result_chosen(self, item: QListWidgetItem) -> None:
+        row = self.results.row(item)
+        if 0 <= row < len(self._found) and not self._found[row].get("error"):
+            self.show_place(self._found[row])
+
+    def show_place(self, place: dict[str, Any]) -> None:
+        """Centre the map on a found place and mark it (a view only: nothing is added to the incident)."""
+        label = str(place.get("name", ""))
+        self.run_js(f"WB.showPlace({js_json(float(place['lat']))}, {js_json(float(place['lon']))}, {js_json(label)});")
+        self.placeChosen.emit(place)
+
     # --- state -----------------------------------------------------------------------------------------------
     def is_online(self) -> bool:
         return self._online
@@ -139,6 +258,7 @@ class MapView(QWidget):
         """Online mode: online tile layers may fetch (through Python). Reloads the page to offer or hide them."""
         if online != self._online:
             self._online = online
+            self._update_online_ui()
             self.set_layers(self.layers, self.options)
 
     def add_tile_source(self, source: TileSource) -> None:

@@ -61,7 +61,7 @@ def plan(transform: GeoTransform, width: int, height: int, *, max_tiles: int = M
     merc_per_pixel = ground / max(math.cos(math.radians(lat_c)), 1e-6)
     zmax = math.ceil(math.log2(2 * MERCATOR_MAX / (TILE * merc_per_pixel)))
     zmax = max(0, min(MAX_ZOOM, zmax))
-    zmin = max(0, zmax - math.ceil(math.log2(max(width, height) / TILE)) - 1)
+    zmin = max(0, zmax - max(0, math.ceil(math.log2(max(width, height) / TILE))) - 1)
 
     def count(z0: int, z1: int) -> int:
         total = 0

@@ -196,7 +196,7 @@ def photo_bytes(photo: DemoPhoto) -> bytes:
         gps=photo.gps,
         direction=photo.direction,
         modified_local=(photo.taken_local + timedelta(days=1)) if photo.software and photo.taken_local else None,
-        size=photo.size,
+        size=photo.size if photo.make else None,  # a platform re-encode keeps no EXIF at all
     )
     buf = io.BytesIO()
     if exif:

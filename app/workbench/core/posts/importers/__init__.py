@@ -13,8 +13,8 @@ from pathlib import Path
 
 from workbench.core.errors import BadInput
 from workbench.core.posts.importers import cassette, generic, mastodon, meta, reddit, telegram, twitter, ytdlp
-from workbench.core.posts.importers._common import looks_like_zip, read_head
-from workbench.core.posts.model import ColumnMapping, ParsedRecord
+from workbench.core.posts.importers._common import RECORD_ERRORS, looks_like_zip, read_head
+from workbench.core.posts.model import ColumnMapping, ParsedRecord, RecordError
 
 
 @dataclass(frozen=True)
@@ -95,9 +95,18 @@ def detect(path: Path) -> str:
 
 
 def parse(path: Path, fmt: str, mapping: ColumnMapping | None = None) -> Iterator[ParsedRecord]:
+    """The records of an export; a file whose structure breaks the reader ends with one error, never a crash."""
     path = resolve_path(path)
-    if fmt == "csv":
-        return generic.parse(path, mapping)
     if fmt not in FORMATS:
         raise BadInput(f"Unknown format {fmt!r}; choose one of {', '.join(CHOICES)}.")
-    return FORMATS[fmt].parse(path)
+    records = generic.parse(path, mapping) if fmt == "csv" else FORMATS[fmt].parse(path)
+    return _guarded(records, path)
+
+
+def _guarded(records: Iterator[ParsedRecord], path: Path) -> Iterator[ParsedRecord]:
+    try:
+        yield from records
+    except UnicodeDecodeError as exc:
+        yield RecordError(path.name, f"not UTF-8 text ({exc.reason}); the rest of the file was not read")
+    except RECORD_ERRORS as exc:
+        yield RecordError(path.name, f"the rest of the file could not be read: {type(exc).__name__}: {exc}")

@@ -11,6 +11,9 @@ from typing import Any
 
 HEAD_BYTES = 64 * 1024
 
+RECORD_ERRORS = (ValueError, TypeError, KeyError, AttributeError, IndexError, OverflowError)
+"""What a malformed record can raise while being read: it is reported with its place, and the rest goes in."""
+
 _HASHTAG = re.compile(r"(?<![\w#])#(\w{1,139})", re.UNICODE)
 _MENTION = re.compile(r"(?<![\w@])@(\w{1,64}(?:@[\w.-]+\.\w+)?)", re.UNICODE)
 _URL = re.compile(r"https?://[^\s<>\"'\]\)]+", re.IGNORECASE)

@@ -19,6 +19,7 @@ from pathlib import Path
 from typing import Any
 
 from workbench.core.posts.importers._common import (
+    RECORD_ERRORS,
     epoch_fields,
     hashtags_in,
     iso_utc,
@@ -156,6 +157,9 @@ def _rows(path: Path) -> Iterator[tuple[str, Any]]:
     if isinstance(doc, dict):
         lists = [v for v in doc.values() if isinstance(v, list)]
         doc = lists[0] if lists else [doc]
+    if not isinstance(doc, list):
+        yield path.name, ValueError("the JSON is neither a list of rows nor an object holding one")
+        return
     for i, row in enumerate(doc):
         yield f"[{i}]", row
 
@@ -194,7 +198,7 @@ def parse(path: Path, mapping: ColumnMapping | None = None) -> Iterator[ParsedRe
             continue
         try:
             account, post = _row(row, where, mapping, path.parent, seen_hash)
-        except (ValueError, TypeError, OverflowError) as exc:
+        except RECORD_ERRORS as exc:
             yield RecordError(where, f"{type(exc).__name__}: {exc}")
             continue
         if account is not None and account.platform_id not in seen_accounts:

@@ -13,6 +13,7 @@ from pathlib import Path
 from typing import Any
 
 from workbench.core.posts.importers._common import (
+    RECORD_ERRORS,
     html_to_text,
     load_json_file,
     raw_json,
@@ -71,7 +72,7 @@ def _status(status: dict[str, Any], where: str, seen: set[str]) -> Iterator[Pars
             seen.add(str(account.get("id")))
             yield account_from_json(account, where)
         yield _post(status, where)
-    except (ValueError, TypeError, KeyError, AttributeError) as exc:
+    except RECORD_ERRORS as exc:
         yield RecordError(where, f"status {status.get('id', '?')} could not be read: {type(exc).__name__}: {exc}")
 
 

@@ -14,6 +14,7 @@ from pathlib import Path
 from typing import Any
 
 from workbench.core.posts.importers._common import (
+    RECORD_ERRORS,
     epoch_fields,
     fix_mojibake_deep,
     hashtags_in,
@@ -80,7 +81,7 @@ def parse(path: Path) -> Iterator[ParsedRecord]:
             continue
         try:
             yield _post(item, path, platform, where, seen)
-        except (ValueError, TypeError, KeyError, OverflowError) as exc:
+        except RECORD_ERRORS as exc:
             yield RecordError(where, f"could not be read: {type(exc).__name__}: {exc}")
 
 
@@ -209,5 +210,5 @@ def _thread(doc: dict[str, Any], path: Path, platform: str) -> Iterator[ParsedRe
                 attachments=tuple(_media(media, path)),
                 where=where,
             )
-        except (ValueError, TypeError, KeyError, OverflowError) as exc:
+        except RECORD_ERRORS as exc:
             yield RecordError(where, f"could not be read: {type(exc).__name__}: {exc}")

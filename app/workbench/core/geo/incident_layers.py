@@ -6,13 +6,29 @@ landmarks, post geotags and bands join when the incident stores them.
 
 from __future__ import annotations
 
-from typing import Any
+from dataclasses import replace
+from typing import TYPE_CHECKING, Any
 
 from workbench.core.geo.layers import MapLayers, MapPoint
 
+if TYPE_CHECKING:
+    from workbench.core.geo.gazetteer import Gazetteer, ReverseResult
 
-def layers_from_incident(inc: Any) -> MapLayers:
-    """Layers from anything with `media_items()` whose items have `.id`, `.filename` and `.summary.gps`."""
+
+def _with_place(note: str, where: ReverseResult) -> str:
+    parts = []
+    if where.place is not None and where.place.distance_km is not None:
+        parts.append(f"{where.place.distance_km:.1f} km from {where.place.name}")
+    if where.country:
+        parts.append(f"in {where.country}" if where.country_source == "outline" else f"nearest country {where.country}")
+    text = ", ".join(parts)
+    return f"{text}; {note}" if note and text else (text or note)
+
+
+def layers_from_incident(inc: Any, gazetteer: Gazetteer | None = None) -> MapLayers:
+    """Layers from anything with `media_items()` whose items have `.id`, `.filename` and `.summary.gps`.
+
+    With a gazetteer, each point's note says the nearest place and the country it lies in (offline)."""
     points = []
     for item in inc.media_items():
         gps = getattr(getattr(item, "summary", None), "gps", None)
@@ -43,6 +59,9 @@ def layers_from_incident(inc: Any) -> MapLayers:
                 note="; ".join(note),
             )
         )
+    if gazetteer is not None and points:
+        where = gazetteer.reverse([p.lat for p in points], [p.lon for p in points])
+        points = [replace(p, note=_with_place(p.note, w)) for p, w in zip(points, where, strict=True)]
     title = ""
     info = getattr(inc, "info", None)
     if callable(info):

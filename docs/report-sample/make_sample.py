@@ -92,10 +92,14 @@ def add_analysis(inc: Incident) -> None:
         label="Same water as item 1",
         note="Pixel-identical scene; metadata claims 13 March.",
     )
+    from workbench.core.sun.ephemeris import sun_position
     from workbench.core.sun.shadows import from_elevation
     from workbench.core.sun.solve import solve_when, windows_to_hypotheses
 
-    measured = from_elevation(15.5, 1.5, label="Lamp post shadow, DSCF4021.JPG")
+    # The demo's photos are synthetic: the "measured" elevation is the sun's at the EXIF time, rounded, ±1.5°.
+    exif_utc = datetime(2025, 3, 14, 7, 42, 10, tzinfo=UTC)
+    elevation = round(float(sun_position(DEMO_PLACE[0], DEMO_PLACE[1], exif_utc).apparent_elevation), 1)
+    measured = from_elevation(elevation, 1.5, label="Lamp post shadow, DSCF4021.JPG")
     start = datetime(2025, 3, 13, 23, 0, tzinfo=UTC)
     end = datetime(2025, 3, 14, 23, 0, tzinfo=UTC)
     from workbench.core.sun.shadows import combine
@@ -125,7 +129,7 @@ def add_analysis(inc: Incident) -> None:
                     "INSERT INTO time_window (label, start_utc, end_utc, kind, method, inputs_json, media_id, "
                     "hypothesis_id, note, created_utc) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id",
                     (
-                        "Sun at 14°-17° (shadow)",
+                        f"Sun at {elevation - 1.5:.1f}°-{elevation + 1.5:.1f}° (shadow)",
                         w["start_utc"],
                         w["end_utc"],
                         "shadow",
@@ -157,7 +161,8 @@ def add_analysis(inc: Incident) -> None:
     )
     fnd.add_finding(
         inc,
-        "The shadows fit the morning of 14 March 2025 (08:12-08:47 local), consistent with the EXIF time 08:42.",
+        f"The shadows fit {result.local_text('Europe/Vienna')} local time on 14 March 2025; the EXIF time 08:42 "
+        "falls in the morning window.",
         confidence="medium",
         evidence=[f"measurement:{mid}", *(f"window:{w}" for w in windows[:1])],
     )

@@ -461,7 +461,7 @@ def _evidence(ctx: _Context) -> Section:
             ]
             parts.append(
                 "<h3>Annotations</h3>"
-                + _grid(["#", "Shape", "Category", "Label", "Note", "Confidence"], rows, [5, 10, 16, 24, 35, 10])
+                + _grid(["#", "Shape", "Category", "Label", "Note", "Confidence"], rows, [4, 9, 16, 24, 34, 13])
             )
         sources = ctx.inc.media_sources(item.id)
         if sources:
@@ -540,7 +540,7 @@ def _frame_label(item: MediaItem) -> str:
 
 def _display_width(pic: figs.Picture) -> int:
     # Portrait pictures are shown narrower so that one fits on a page with its table.
-    max_h = 560
+    max_h = 420
     w = PAGE_WIDTH_PX
     if pic.height * w / max(1, pic.width) > max_h:
         w = max(120, int(pic.width * max_h / max(1, pic.height)))
@@ -740,7 +740,7 @@ def _geolocation(ctx: _Context) -> Section:
             _grid(
                 ["Hypothesis", "Where", "Status", "Confidence", "Method", "Reasoning and support"],
                 rows,
-                [20, 18, 10, 10, 12, 30],
+                [20, 17, 10, 13, 12, 28],
             )
         )
     else:
@@ -1200,7 +1200,7 @@ def _appendix(ctx: _Context) -> Section:
                 _mono(it.phash or "—"),
             ]
         )
-    parts.append(_grid(["Item", "File", "Kind, size", "SHA-256", "pHash"], rows, [5, 30, 13, 36, 16]))
+    parts.append(_grid(["#", "File", "Kind, size", "SHA-256", "pHash"], rows, [4, 31, 13, 36, 16]))
     parts.append(
         _facts(
             [

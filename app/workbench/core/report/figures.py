@@ -295,7 +295,7 @@ def sun_chart(
             d.rectangle((box[0] - s, box[1] - s, box[2] + s, box[3] + s), fill=(255, 255, 255, 220))
             d.text((xm + dx, label_y), m.label, fill=m.colour, font=small, anchor=anchor)
     d.rectangle((left, top, left + pw, top + ph), outline=AXIS, width=s)
-    d.text((left, 8 * s), title, fill=INK, font=label_font)
+    d.text((left, 2 * s), title, fill=INK, font=label_font)
     d.text((left + pw / 2, H - 6 * s), f"local time ({zone_name})", fill=INK, font=small, anchor="md")
     d.text((left - 6 * s, top - 6 * s), "elevation", fill=INK, font=small, anchor="rd")
     return _encode_png(img.resize((width * 2, height * 2), Image.Resampling.LANCZOS))

@@ -154,6 +154,7 @@ h1.section { font-size: 15pt; color: #123a5c; margin-bottom: 12px; }
 h2 { font-size: 12pt; font-weight: 600; color: #123a5c; margin-top: 16px; margin-bottom: 6px; }
 h3 { font-size: 10.5pt; font-weight: 600; color: #1d232b; margin-top: 12px; margin-bottom: 4px; }
 p { margin-top: 2px; margin-bottom: 6px; line-height: 125%; }
+p.figure { line-height: 100%; margin-top: 4px; margin-bottom: 0px; }
 p.caption { font-size: 8pt; color: #57606a; margin-top: 2px; margin-bottom: 10px; }
 p.small { font-size: 7.5pt; color: #57606a; }
 p.kicker { font-size: 8.5pt; font-weight: 600; color: #57606a; letter-spacing: 1px; margin-bottom: 2px; }

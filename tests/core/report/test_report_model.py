@@ -1,0 +1,164 @@
+"""The report model without Qt: sections, escaping, the content digest, pictures with annotations."""
+
+from __future__ import annotations
+
+import hashlib
+import io
+import shutil
+import sqlite3
+import subprocess
+
+import numpy as np
+import pytest
+from PIL import Image
+from tests.core.report.fixtures import HOSTILE, add_posts, script_posts
+
+from workbench.core import annotations as ann
+from workbench.core import findings as fnd
+from workbench.core.demo import exif_bytes
+from workbench.core.errors import BadInput
+from workbench.core.incident import Incident
+from workbench.core.report import SECTIONS, build_report, content_digest, parse_sections
+from workbench.core.report.figures import Mark, evidence_picture
+from workbench.core.report.model import esc, safe_link
+
+
+def test_parse_sections() -> None:
+    assert parse_sections(None) == SECTIONS
+    assert parse_sections("all") == SECTIONS
+    assert parse_sections("appendix, title") == ("title", "appendix")  # report order, whatever the given order
+    assert parse_sections(["posts", "findings"]) == ("findings", "posts")
+    with pytest.raises(BadInput, match="summary"):
+        parse_sections("title,summary")
+
+
+def test_escaping_keeps_untrusted_text_as_text() -> None:
+    out = esc(HOSTILE + "\nline two")
+    assert "<b>" not in out and "<img" not in out and "<script" not in out and "<a " not in out
+    assert "&lt;b&gt;not bold&lt;/b&gt;" in out
+    assert "&amp;amp;" in out  # an entity in the text is shown as typed
+    assert "\x00" not in out and "\x07" not in out and "\ufffd" in out
+    assert out.endswith("<br/>line two")
+    assert safe_link("https://example.org/a?b=1&c=2") == (
+        '<a href="https://example.org/a?b=1&amp;c=2">https://example.org/a?b=1&amp;c=2</a>'
+    )
+    assert "<a" not in safe_link("javascript:alert(1)")
+    assert "<a" not in safe_link('https://x.org/"><script>')
+
+
+def test_content_digest_is_reproducible_from_the_file_alone(demo: Incident) -> None:
+    d = content_digest(demo)
+    # Recompute with the sqlite3 module, following the documented definition only.
+    con = sqlite3.connect(f"file:{demo.path}?mode=ro", uri=True)
+    try:
+        lines = ["workbench-content-digest-v1"]
+        lines += [f"{i} {s}" for i, s in con.execute("SELECT id, sha256 FROM media_item ORDER BY id")]
+        count, head = con.execute("SELECT audit_count, audit_head FROM incident").fetchone()
+        lines.append(f"audit {count} {head}")
+    finally:
+        con.close()
+    expected = hashlib.sha256(("\n".join(lines) + "\n").encode()).hexdigest()
+    assert d.sha256 == expected
+    assert (d.media_count, d.audit_count, d.audit_head) == (len(demo.media_items()), count, head)
+    fnd.add_finding(demo, "A change")
+    after = content_digest(demo)
+    assert after.sha256 != d.sha256 and after.audit_head != d.audit_head
+
+
+@pytest.mark.skipif(shutil.which("sqlite3") is None, reason="the sqlite3 command-line tool is not installed")
+def test_content_digest_shell_recipe(demo: Incident) -> None:
+    from workbench.core.report.digest import SHELL_RECIPE
+
+    out = subprocess.run(
+        ["sh", "-c", SHELL_RECIPE.replace("FILE", str(demo.path))], capture_output=True, text=True, check=True
+    )
+    assert out.stdout.split()[0] == content_digest(demo).sha256
+
+
+def test_report_has_the_chosen_sections_in_order(demo: Incident) -> None:
+    report = build_report(demo, "appendix,title,findings")
+    assert report.section_keys == ("title", "findings", "appendix")
+    html = report.html()
+    assert "Summary of findings" in html and "Appendix" in html
+    assert "Geolocation" not in html and "Methodology" not in html
+    assert report.sections[0].page_break is False and report.sections[1].page_break is True
+    assert report.content_digest == content_digest(demo).sha256
+    assert report.content_digest in html.replace("<br/>", "").replace('</span><span class="mono">', "")
+
+
+def test_title_and_findings_state_verdict_checklist_and_evidence(demo: Incident) -> None:
+    fid = fnd.add_finding(demo, "The sign names the square.", confidence="high", evidence=["media:1"])
+    fnd.set_verdict(demo, "false", "The photo was taken in June 2024.")
+    fnd.set_checklist_item(demo, "place", "done", "Sign matched")
+    report = build_report(demo, "title,findings")
+    html = report.html()
+    assert ">False<" in html
+    assert "The photo was taken in June 2024." in html
+    assert "The sign names the square." in html and "item 1 (DSCF4021.JPG)" in html
+    assert "Sign matched" in html and "not done" in html
+    assert report.findings["findings"][0]["id"] == fid.ids["findings"][0]
+
+
+def test_every_section_builds_on_the_demo_with_figures(demo: Incident) -> None:
+    ann.create_annotation(
+        demo, 1, "rect", {"x": 620, "y": 420, "w": 360, "h": 60}, category="sign/text", label="HAUPTPLATZ street sign"
+    )
+    add_posts(demo, script_posts())
+    report = build_report(demo)
+    assert report.section_keys == SECTIONS
+    names = set(report.figures())
+    assert {"item-1", "item-2", "map", "sun", "timeline"} <= names
+    for fig in report.figures().values():
+        img = Image.open(io.BytesIO(fig.data))
+        assert img.size == (fig.width, fig.height)
+        assert max(fig.width, fig.height) <= 1360
+        assert f'src="figure:{fig.name}"' in report.html()
+    html = report.html()
+    assert "HAUPTPLATZ street sign" in html
+    assert "https://t.me/channel/100" in html
+    assert "Europe/Vienna" in html
+    standalone = report.standalone_html()
+    assert "figure:" not in standalone and "data:image/jpeg;base64," in standalone
+
+
+def test_hostile_post_text_and_file_names_are_escaped(demo: Incident) -> None:
+    add_posts(demo, [{"username": "<b>evil</b>", "text": HOSTILE, "url": "javascript:alert(1)"}])
+    demo.set_media_note(1, "<i>note</i>")
+    html = build_report(demo, "evidence,posts").html()
+    assert "<script" not in html and "<b>not bold" not in html and "<b>evil" not in html
+    assert '<img src="file:' not in html and "javascript:alert(1)</a>" not in html
+    assert 'href="javascript' not in html
+    assert "&lt;b&gt;not bold&lt;/b&gt;" in html and "&lt;i&gt;note&lt;/i&gt;" in html
+
+
+def _jpeg(width: int, height: int, orientation: int) -> bytes:
+    img = Image.fromarray(np.full((height, width, 3), 128, dtype=np.uint8))
+    ex = img.getexif()
+    ex[0x0112] = orientation
+    buf = io.BytesIO()
+    img.save(buf, "JPEG", quality=95, exif=ex.tobytes())
+    return buf.getvalue()
+
+
+def test_annotations_follow_the_exif_orientation() -> None:
+    # Stored 400x200, orientation 6 (turn 90° clockwise to view): shown 200x400.
+    data = _jpeg(400, 200, 6)
+    mark = Mark(1, "rect", {"x": 20, "y": 20, "w": 60, "h": 40}, "person")  # near the stored top-left corner
+    pic = evidence_picture(data, [mark])
+    img = Image.open(io.BytesIO(pic.data)).convert("RGB")
+    assert img.size == (200, 400)
+    arr = np.asarray(img).astype(int)
+    red = (arr[..., 0] > 180) & (arr[..., 1] < 90)
+    ys, xs = np.nonzero(red)
+    # Stored (x, y) → shown (h - 1 - y, x): the box lands near the shown top-RIGHT corner.
+    assert xs.min() >= 200 - 1 - 60 - 12 and xs.max() <= 200 - 20 + 12
+    assert ys.min() >= 20 - 12 and ys.max() <= 80 + 12
+
+
+def test_pictures_are_downscaled_jpegs(demo: Incident) -> None:
+    big = Image.fromarray(np.random.default_rng(1).integers(0, 255, (3000, 4000, 3), dtype=np.uint8))
+    buf = io.BytesIO()
+    big.save(buf, "JPEG", quality=95, exif=exif_bytes(taken_local=None, make="X", model="Y"))
+    pic = evidence_picture(buf.getvalue(), (), max_side=1200)
+    assert (pic.width, pic.height) == (1200, 900)
+    assert pic.mime == "image/jpeg" and pic.data[:2] == b"\xff\xd8"

@@ -323,6 +323,12 @@
     drawHypotheses(map, data.hypotheses);
     addControls(map);
     map.on('click', onClick);
+    // Raster basemaps carry their own place names: the bundled labels would only repeat them.
+    map.on('baselayerchange', function (e) {
+      if (!WB.layers.places) return;
+      if (e.layer === world) WB.layers.places.addTo(map);
+      else map.removeLayer(WB.layers.places);
+    });
     if (!opts.center && data.bounds) {
       var b = data.bounds;
       if (b[0] === b[2] && b[1] === b[3]) map.setView([b[0], b[1]], 14);

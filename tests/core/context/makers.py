@@ -74,7 +74,9 @@ def two_page_records() -> list[bytes]:
         "response",
         "<https://meteo.example.fr/jour>",
         "2024-05-03T11:30:00.123456Z",
-        http_response(chunked(gzip.compress(body_two)), "text/html", "Transfer-Encoding: chunked\r\nContent-Encoding: gzip\r\n"),
+        http_response(
+            chunked(gzip.compress(body_two)), "text/html", "Transfer-Encoding: chunked\r\nContent-Encoding: gzip\r\n"
+        ),
         "application/http; msgtype=response",
         version="WARC/1.0",
     )
@@ -212,3 +214,28 @@ time,lat,lon,variable,value,unit,station
 
 def tiff_struct_note() -> bytes:
     return struct.pack("<HH", 42, 0)
+
+
+def make_pdf(path: Path, text: str = "Kestrel bridge report") -> Path:
+    """A one-page PDF with one line of text (Helvetica), written by hand with a correct cross-reference table."""
+    content = f"BT /F1 18 Tf 72 720 Td ({text}) Tj ET".encode()
+    objects = [
+        b"<< /Type /Catalog /Pages 2 0 R >>",
+        b"<< /Type /Pages /Kids [3 0 R] /Count 1 >>",
+        b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 612 792] /Contents 4 0 R "
+        b"/Resources << /Font << /F1 5 0 R >> >> >>",
+        b"<< /Length " + str(len(content)).encode() + b" >>\nstream\n" + content + b"\nendstream",
+        b"<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica >>",
+    ]
+    out = bytearray(b"%PDF-1.4\n")
+    offsets = []
+    for i, obj in enumerate(objects, 1):
+        offsets.append(len(out))
+        out += f"{i} 0 obj\n".encode() + obj + b"\nendobj\n"
+    xref = len(out)
+    out += f"xref\n0 {len(objects) + 1}\n0000000000 65535 f \n".encode()
+    for off in offsets:
+        out += f"{off:010d} 00000 n \n".encode()
+    out += f"trailer\n<< /Size {len(objects) + 1} /Root 1 0 R >>\nstartxref\n{xref}\n%%EOF\n".encode()
+    path.write_bytes(bytes(out))
+    return path

@@ -648,7 +648,7 @@ def search(incident: Incident, query: str, *, limit: int = 50) -> list[SearchHit
     """Documents whose title, text or URL hold every word of `query` (full-text when SQLite has FTS5, else LIKE).
 
     Words are matched as words, not as a query language: quotes and operators in `query` are plain text."""
-    if not query.strip():
+    if not _fts_query(query):
         return []
     with incident.read() as conn:
         if table_exists(conn, "context_document_fts"):

@@ -197,7 +197,8 @@ _DOMAIN_SQL = (
     "AND object_type = 'context_document'), "
     "(SELECT min(registered_utc) FROM domain_record WHERE domain_id = d.id), "
     "(SELECT min(first_certificate_utc) FROM domain_record WHERE domain_id = d.id), "
-    "(SELECT group_concat(DISTINCT registrar) FROM domain_record WHERE domain_id = d.id AND registrar IS NOT NULL), "
+    "(SELECT group_concat(registrar, char(31)) FROM (SELECT DISTINCT registrar FROM domain_record "
+    "WHERE domain_id = d.id AND registrar IS NOT NULL)), "
     "(SELECT count(*) FROM domain_record WHERE domain_id = d.id) "
     "FROM domain d"
 )
@@ -215,7 +216,7 @@ def _domain_from_row(r: Any) -> Domain:
         documents=int(r[7]),
         registered_utc=r[8],
         first_certificate_utc=r[9],
-        registrars=tuple(sorted(set(r[10].split(",")))) if r[10] else (),
+        registrars=tuple(sorted(set(r[10].split("\x1f")))) if r[10] else (),
         records=int(r[11]),
     )
 

@@ -101,10 +101,10 @@ class _Extractor(HTMLParser):
             self._add("\n")
 
     def handle_data(self, data: str) -> None:
+        if self._drop_stack:
+            return
         if self._in_title:
             self.title_parts.append(data)
-            return
-        if self._drop_stack:
             return
         self._add(data)
 
@@ -130,7 +130,12 @@ def charset_of(content_type: str, head: bytes) -> str:
         return "utf-8"
 
 
+_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]")
+
+
 def _clean(text: str) -> str:
+    """Whitespace tidied, and control characters (terminal escapes a hostile page may carry) removed."""
+    text = _CONTROL.sub("", text)
     lines = [re.sub(r"[ \t\r\f\v\u00a0]+", " ", line).strip() for line in text.split("\n")]
     out: list[str] = []
     for line in lines:

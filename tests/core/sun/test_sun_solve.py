@@ -274,3 +274,28 @@ def test_direction_only_requires_the_sun_up() -> None:
     assert any("above the horizon" in n for n in r.notes)
     w = solve.solve_when_dates(50.45, 30.52, c, date(2024, 6, 21))
     assert len(w.windows) == 1 and w.windows[0].start_utc.hour in (9, 10, 11)
+
+
+@pytest.mark.parametrize(("seed", "dt"), [(11, 0), (12, 900), (13, 2400)])
+def test_where_with_azimuth_and_time_error_matches_brute_force(seed: int, dt: int) -> None:
+    rng = np.random.default_rng(seed)
+    while True:
+        t = datetime(2024, 3, 1, tzinfo=UTC).timestamp() + rng.uniform(0, 200 * 86400)
+        lat0, lon0 = rng.uniform(-50, 50), rng.uniform(-180, 180)
+        p0 = eph.sun_position(lat0, lon0, t + rng.uniform(-dt, dt))
+        if 10 < float(p0.apparent_elevation) < 80:
+            break
+    el, az = float(p0.apparent_elevation), float(p0.azimuth)
+    c = shadows.combine([shadows.from_elevation(el, 1.0), shadows.from_sun_azimuth(az, 8.0)])
+    r = solve.solve_where(eph.from_unix(t), c, resolution=2.0, time_error_s=dt, touching=False)
+    lat, lon = np.meshgrid(r.grid.lats, r.grid.lons, indexing="ij")
+    inside = np.zeros(lat.shape, dtype=bool)
+    near = np.zeros(lat.shape, dtype=bool)
+    for tt in np.arange(t - dt, t + dt + 1, 15.0):
+        p = eph.sun_position(lat, lon, tt)
+        d = np.abs((p.azimuth - az + 180) % 360 - 180)
+        inside |= (np.abs(p.apparent_elevation - el) < 0.97) & (d < 7.8)
+        near |= (np.abs(p.apparent_elevation - el) < 1.1) & (d < 8.6)
+    assert inside.sum() > 0
+    assert not (inside & ~r.mask).any()  # nothing that fits is lost
+    assert not (r.mask & ~near).any()  # nothing is marked that does not come close to fitting

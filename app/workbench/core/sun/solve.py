@@ -562,8 +562,8 @@ def _apparent_bounds(
     return np.asarray(s_lo, dtype=np.float64), np.asarray(s_hi, dtype=np.float64)
 
 
-def _row_bounds(lats: Float, dec: float, s_lo: float, s_hi: float, dilate_deg: float) -> tuple[Float, Float]:
-    """Per row, the interval of cos(hour angle) in which the elevation fits, dilated by ±dilate_deg of H."""
+def _row_hour_angles(lats: Float, dec: float, s_lo: float, s_hi: float) -> tuple[Float, Float, Mask]:
+    """Per row, the |hour angle| interval [h1, h2] (degrees) where sin(elevation) is in [s_lo, s_hi]."""
     phi = np.radians(lats)
     d = math.radians(dec)
     a = np.sin(phi) * math.sin(d)
@@ -571,9 +571,15 @@ def _row_bounds(lats: Float, dec: float, s_lo: float, s_hi: float, dilate_deg: f
     b = np.where(np.abs(b) < 1e-12, 1e-12, b)
     c_lo = (s_lo - a) / b
     c_hi = (s_hi - a) / b
-    empty = (c_lo > 1.0) | (c_hi < -1.0) | (c_lo > c_hi)
+    empty = np.asarray((c_lo > 1.0) | (c_hi < -1.0) | (c_lo > c_hi))
     h1 = np.degrees(np.arccos(np.clip(c_hi, -1.0, 1.0)))  # smallest |H|
     h2 = np.degrees(np.arccos(np.clip(c_lo, -1.0, 1.0)))  # largest |H|
+    return np.asarray(h1, dtype=np.float64), np.asarray(h2, dtype=np.float64), empty
+
+
+def _row_bounds(lats: Float, dec: float, s_lo: float, s_hi: float, dilate_deg: float) -> tuple[Float, Float]:
+    """Per row, the interval of cos(hour angle) in which the elevation fits, dilated by ±dilate_deg of H."""
+    h1, h2, empty = _row_hour_angles(lats, dec, s_lo, s_hi)
     h1 = np.maximum(h1 - dilate_deg, 0.0)
     h2 = np.minimum(h2 + dilate_deg, 180.0)
     lo = np.where(h2 >= 180.0, -2.0, np.cos(np.radians(h2)))
@@ -616,37 +622,68 @@ def _band_at(
     return mask
 
 
+_ARC_SAMPLES = 9
+
+
 def _azimuth_filter(
     grid: Grid,
     mask: Mask,
-    center: float,
-    half_s: float,
+    geo: SunGeocentric,
+    k: int,
+    s_lo: float,
+    s_hi: float,
+    dilate_deg: float,
     c: SunConstraint,
     widen: float,
-    kw: dict[str, Any],
     zone_cells: Mask | None = None,
 ) -> Mask:
-    """Keep the cells of `mask` where, at some instant of center ± half_s, both elevation and azimuth fit."""
+    """Keep the cells of `mask` where, at some hour angle within ±dilate_deg of the cell's, the elevation fits
+    and the azimuth fits too.
+
+    Per cell, the hour angles where the elevation fits are known exactly from its row ([h1, h2] and its mirror);
+    on each of those pieces inside the cell's window the azimuth moves monotonically, so the arc it sweeps
+    (tracked on a few points, unwrapped) is compared with the azimuth interval. No instant is skipped.
+    Near the zenith, where the azimuth is undefined, the touching tolerance accepts any azimuth.
+    """
     assert c.azimuth is not None
     sel = mask if zone_cells is None else (mask & zone_cells)
     rows, cols = np.nonzero(sel)
     if rows.size == 0:
         return sel
-    lat = grid.lats[rows]
-    lon = grid.lons[cols]
-    n = 1 if half_s <= 0 else max(2, math.ceil(2 * half_s / 60.0) + 1)
-    instants = np.linspace(center - half_s, center + half_s, n)
-    geo = geocentric(instants, dense=False)
+    dec = math.radians(float(geo.declination[k]))
+    h1_rows, h2_rows, _ = _row_hour_angles(grid.lats, float(geo.declination[k]), s_lo, s_hi)
+    phi = np.radians(grid.lats[rows])[:, None]
+    sin_phi, cos_phi = np.sin(phi), np.cos(phi)
+    h0 = (float(geo.greenwich_hour_angle[k]) + grid.lons[cols] + 180.0) % 360.0 - 180.0
+    h1, h2 = h1_rows[rows], h2_rows[rows]
+    az_lo, az_width = c.azimuth.low, c.azimuth.high - c.azimuth.low
+    steps = np.linspace(0.0, 1.0, _ARC_SAMPLES)[None, :]
     keep = np.zeros(rows.size, dtype=bool)
-    elev = _elevation_of(c)
-    for k in range(n):
-        pos = topocentric(_take(geo, slice(k, k + 1)), lat, lon, **kw)
-        zenith = np.radians(np.clip(90.0 - pos.elevation, 1e-3, 180.0))
-        az_widen = np.minimum(180.0, widen / np.sin(np.minimum(zenith, math.pi / 2)))
-        d = (pos.azimuth - c.azimuth.low + az_widen) % 360.0
-        ok = d <= (c.azimuth.high - c.azimuth.low) + 2 * az_widen
-        ok &= (pos.apparent_elevation >= elev.low - widen) & (pos.apparent_elevation <= elev.high + widen)
-        keep |= ok
+    for lo_i, hi_i in ((h1, h2), (-h2, -h1)):
+        for shift in (-360.0, 0.0, 360.0):
+            a = np.maximum(h0 - dilate_deg, lo_i + shift)
+            b = np.minimum(h0 + dilate_deg, hi_i + shift)
+            idx = np.nonzero((a <= b) & ~keep)[0]
+            if idx.size == 0:
+                continue
+            h = np.radians(a[idx, None] + (b - a)[idx, None] * steps)
+            sp, cp = sin_phi[idx], cos_phi[idx]
+            cos_h = np.cos(h)
+            az = np.degrees(np.arctan2(np.sin(h), cos_h * sp - math.tan(dec) * cp)) + 180.0
+            sin_e = np.clip(sp * math.sin(dec) + cp * math.cos(dec) * cos_h, -1.0, 1.0)
+            arc = np.degrees(np.unwrap(np.radians(az), axis=1))
+            a_min, a_max = arc.min(axis=1), arc.max(axis=1)
+            # Zenith distance near 0 → the azimuth turns fast: widen by the cell's size seen from there.
+            sin_z = np.sqrt(np.clip(1.0 - sin_e.max(axis=1) ** 2, 0.0, 1.0))
+            az_widen = np.where(
+                sin_z * 180.0 / math.pi <= widen,
+                180.0,
+                np.degrees(np.arcsin(np.clip(np.radians(widen) / np.maximum(sin_z, 1e-12), 0.0, 1.0))),
+            )
+            lo = a_min - az_widen
+            span = (a_max - a_min) + 2 * az_widen
+            ok = (span >= 360.0) | (((az_lo - lo) % 360.0) <= span) | (((lo - az_lo) % 360.0) <= az_width)
+            keep[idx] |= ok
     out = np.zeros_like(mask)
     out[rows[keep], cols[keep]] = True
     return out
@@ -684,7 +721,9 @@ def _grid_band(
         band = _band_at(grid, geo, k, c, s_lo, s_hi, dilate)
         cells = None if zone_cells is None else zone_cells[k]
         if c.azimuth is not None:
-            band = _azimuth_filter(grid, band, float(centers[k]), half_s, c, widen, kw, cells)
+            band = _azimuth_filter(
+                grid, band, geo, k, float(s_lo[k]), float(s_hi[k]), float(dilate[k]), c, widen, cells
+            )
         elif cells is not None:
             band &= cells
         total |= band

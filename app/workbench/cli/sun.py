@@ -40,6 +40,8 @@ def _add_measurement(p: argparse.ArgumentParser) -> None:
     g.add_argument("--ratio", type=float, help="shadow length / object height")
     g.add_argument("--height", type=float, help="object height (m); give --shadow too")
     g.add_argument("--shadow", type=float, help="shadow length (m)")
+    g.add_argument("--height-error", type=float, help="± metres on the height (default 2%% of it)")
+    g.add_argument("--shadow-error", type=float, help="± metres on the shadow (default 2%% of it)")
     g.add_argument("--elevation", type=float, help="the sun's apparent elevation (degrees)")
     g.add_argument("--ratio-error", type=float, help="± on the ratio (default 5%% of it)")
     g.add_argument("--elevation-error", type=float, help="± degrees on the elevation (default 0.5)")
@@ -68,6 +70,8 @@ def _constraint(args: argparse.Namespace) -> Any:
         ratio_error=args.ratio_error,
         height_m=args.height,
         shadow_m=args.shadow,
+        height_error_m=args.height_error,
+        shadow_error_m=args.shadow_error,
         azimuth=azimuth,
         azimuth_error=args.azimuth_error,
     )

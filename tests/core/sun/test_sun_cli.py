@@ -104,6 +104,10 @@ def test_where_writes_geojson_and_png(capsys: pytest.CaptureFixture[str], tmp_pa
             "2",
             "--shadow",
             "1",
+            "--height-error",
+            "0.01",
+            "--shadow-error",
+            "0.02",
             "--resolution",
             "0.5",
             "--time-error",
@@ -114,6 +118,8 @@ def test_where_writes_geojson_and_png(capsys: pytest.CaptureFixture[str], tmp_pa
         ],
     )
     assert out["cells"] > 0 and out["bbox"]["south"] < out["bbox"]["north"]
+    inputs = out["constraint"]["measurements"][0]["inputs"]
+    assert (inputs["height_error_m"], inputs["shadow_error_m"]) == (0.01, 0.02)
     assert json.loads(gj.read_text())["type"] == "FeatureCollection"
     png = tmp_path / "band.png"
     assert main(["sun", "where", "--time", "2024-06-21T13:00", "--local", "--ratio", "0.5", "--out", str(png)]) == 0

@@ -451,6 +451,8 @@ def constraint(
     ratio_error: float | None = None,
     height_m: float | None = None,
     shadow_m: float | None = None,
+    height_error_m: float | None = None,
+    shadow_error_m: float | None = None,
     azimuth: float | None = None,
     azimuth_error: float | None = None,
 ) -> SunConstraint:
@@ -466,7 +468,7 @@ def constraint(
     elif ratio is not None:
         ms.append(from_ratio(ratio, ratio_error))
     elif height_m is not None and shadow_m is not None:
-        m = from_lengths(height_m, shadow_m)
+        m = from_lengths(height_m, shadow_m, height_error_m, shadow_error_m)
         if ratio_error is not None:
             m = replace(from_ratio(shadow_m / height_m, ratio_error), kind="lengths")
         ms.append(m)

@@ -323,13 +323,19 @@
     drawHypotheses(map, data.hypotheses);
     addControls(map);
     map.on('click', onClick);
+    map.on('moveend', function () {
+      var c = map.getCenter();
+      call('reportView', c.lat, c.lng, map.getZoom());
+    });
     // Raster basemaps carry their own place names: the bundled labels would only repeat them.
     map.on('baselayerchange', function (e) {
       if (!WB.layers.places) return;
       if (e.layer === world) WB.layers.places.addTo(map);
       else map.removeLayer(WB.layers.places);
     });
-    if (!opts.center && data.bounds) {
+    if (opts.center) {
+      map.setView(opts.center, opts.zoom === null || opts.zoom === undefined ? 12 : opts.zoom);
+    } else if (data.bounds) {
       var b = data.bounds;
       if (b[0] === b[2] && b[1] === b[3]) map.setView([b[0], b[1]], 14);
       else map.fitBounds([[b[0], b[1]], [b[2], b[3]]], { padding: [30, 30], maxZoom: 16 });

@@ -190,8 +190,12 @@ def test_online_tiles_only_in_online_mode_and_fetched_by_python(qtbot: Any, make
     view = make_map(sources=(source,))
     holder["view"] = view
     assert js(qtbot, view, "WB.options.tiles.length") == 0  # offline: not even offered
+    js(qtbot, view, "WB.map.setView([10, 20], 5); 1")
+    qtbot.waitUntil(lambda: view.view_state is not None and view.view_state[2] == 5)
     with qtbot.waitSignal(view.pageReady, timeout=20000):
         view.set_online(True)
+    centre = js(qtbot, view, "JSON.stringify(WB.map.getCenter())")  # the analyst stays where they were
+    assert centre["lat"] == pytest.approx(10, abs=0.01) and centre["lng"] == pytest.approx(20, abs=0.01)
     assert js(qtbot, view, "WB.options.tiles[0].id") == "osm-online"
     js(qtbot, view, "WB.layers['tiles:osm-online'].addTo(WB.map); 1")
     qtbot.waitUntil(lambda: len(fetcher.urls) > 0, timeout=10000)

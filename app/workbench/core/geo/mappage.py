@@ -291,13 +291,14 @@ def _csp(page: str, allow_files: bool) -> str:
 _TITLE_MARK = "WORKBENCH_MAP_TITLE"
 
 
-def _render_skeleton(options: BasemapOptions, interactive: bool) -> str:
-    """The folium page around the data files (the same for every incident): rendered once, then cached."""
+def _render_skeleton(show_places: bool, interactive: bool) -> str:
+    """The folium page around the data files (the same for every incident): rendered once, then cached.
+    The view (centre, zoom) comes from the data file, so one skeleton serves every map."""
     import folium
 
     m = folium.Map(
-        location=list(options.center) if options.center else [20.0, 0.0],
-        zoom_start=options.zoom if options.zoom is not None else 2,
+        location=[20.0, 0.0],
+        zoom_start=2,
         tiles=None,
         control_scale=True,
         prefer_canvas=False,
@@ -317,7 +318,7 @@ def _render_skeleton(options: BasemapOptions, interactive: bool) -> str:
         '<link rel="stylesheet" href="assets/workbench-map.css"/>',
         '<script src="assets/markercluster/leaflet.markercluster.js"></script>',
         '<script src="data/world.js"></script>',
-        '<script src="data/places.js"></script>' if options.show_places else "",
+        '<script src="data/places.js"></script>' if show_places else "",
         '<script src="data/layers.js"></script>',
         '<script src="qwebchannel.js"></script>' if interactive else "",
         '<script src="assets/workbench-map.js"></script>',
@@ -340,11 +341,10 @@ def _render_skeleton(options: BasemapOptions, interactive: bool) -> str:
     )
 
 
-@lru_cache(maxsize=8)
-def _skeleton(center: tuple[float, float] | None, zoom: int | None, show_places: bool, interactive: bool) -> str:
-    options = BasemapOptions(show_places=show_places, center=center, zoom=zoom)
-    key = f"folium {_version('folium')}|{center}|{zoom}|{show_places}|{interactive}"
-    return _disk_cached("page.html", key, lambda: _render_skeleton(options, interactive).encode("utf-8")).decode(
+@lru_cache(maxsize=4)
+def _skeleton(show_places: bool, interactive: bool) -> str:
+    key = f"folium {_version('folium')}|{show_places}|{interactive}"
+    return _disk_cached("page.html", key, lambda: _render_skeleton(show_places, interactive).encode("utf-8")).decode(
         "utf-8"
     )
 
@@ -354,13 +354,13 @@ def prepare_map_data() -> None:
     at start-up so the first map appears fast."""
     _world_script()
     _places_script()
-    _skeleton(None, None, True, True)
+    _skeleton(True, True)
 
 
 def build_map_page(layers: MapLayers, options: BasemapOptions | None = None, interactive: bool = False) -> MapPage:
     """The page and its assets. `interactive` adds the QWebChannel bridge (only inside the app)."""
     options = options or BasemapOptions()
-    skeleton = _skeleton(options.center, options.zoom, options.show_places, interactive)
+    skeleton = _skeleton(options.show_places, interactive)
     # The title is the only evidence text in the HTML itself: escaped, and outside every script.
     body = skeleton.replace(_TITLE_MARK, html.escape(layers.title or "Map"), 1)
     assets = [

@@ -11,6 +11,7 @@ import json
 import logging
 import threading
 from collections.abc import Callable, Iterable
+from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
@@ -78,6 +79,12 @@ class MapBridge(QObject):
     def reportMode(self, mode: str) -> None:
         self.modeChanged.emit(mode)
 
+    viewChanged = Signal(float, float, int)
+
+    @Slot(float, float, int)
+    def reportView(self, lat: float, lon: float, zoom: int) -> None:
+        self.viewChanged.emit(lat, lon, zoom)
+
     @Slot(float, float, float, float, result=str)
     def measure(self, lat1: float, lon1: float, lat2: float, lon2: float) -> str:
         wrap = lambda v: ((v + 180.0) % 360.0) - 180.0  # noqa: E731
@@ -115,6 +122,8 @@ class MapView(QWidget):
         self.place_search = place_search
         self.online_search = online_search
         self._found: list[dict[str, Any]] = []
+        self._pending: list[tuple[str, Callable[[Any], None] | None]] = []
+        self.view_state: tuple[float, float, int] | None = None
         self.layers = MapLayers()
         self.options = BasemapOptions()
         self.page_model: MapPage | None = None
@@ -154,6 +163,7 @@ class MapView(QWidget):
         self.bridge.measured.connect(self.measured)
         self.bridge.modeChanged.connect(self.modeChanged)
         self.bridge.pageReady.connect(self._on_ready)
+        self.bridge.viewChanged.connect(self._remember_view)
         self.page.loadFinished.connect(self.loadFinished)
         self.destroyed.connect(self.handler.shutdown)
         if tile_sources is None:
@@ -262,7 +272,7 @@ class MapView(QWidget):
         if online != self._online:
             self._online = online
             self._update_online_ui()
-            self.set_layers(self.layers, self.options)
+            self.set_layers(self.layers, self.options, keep_view=True)
 
     def add_tile_source(self, source: TileSource) -> None:
         self.handler.tiles[source.spec.id] = source
@@ -271,7 +281,7 @@ class MapView(QWidget):
         """Offer a user's MBTiles file or z/x/y folder as a base layer (reloads the page). Raises BadInput."""
         source = open_tiles(path)
         self.add_tile_source(source)
-        self.set_layers(self.layers, self.options)
+        self.set_layers(self.layers, self.options, keep_view=True)
         return source
 
     def tile_sources(self) -> list[TileSource]:
@@ -287,22 +297,38 @@ class MapView(QWidget):
             extra=options.extra,
         )
 
-    def set_layers(self, layers: MapLayers, options: BasemapOptions | None = None) -> None:
-        """Rebuild the page for these layers (the basemap is always there)."""
+    def _remember_view(self, lat: float, lon: float, zoom: int) -> None:
+        self.view_state = (lat, lon, zoom)
+
+    def set_layers(self, layers: MapLayers, options: BasemapOptions | None = None, keep_view: bool = False) -> None:
+        """Rebuild the page for these layers (the basemap is always there). Without `keep_view` the map frames
+        the layers (or `options.center`); with it, it stays where the analyst was."""
         self.layers = layers
         self.options = options or self.options
         self.ready = False
-        self.page_model = build_map_page(layers, self._effective_options(self.options), interactive=True)
+        self._pending.clear()
+        effective = self._effective_options(self.options)
+        if keep_view and self.view_state is not None:
+            lat, lon, zoom = self.view_state
+            effective = replace(effective, center=(lat, lon), zoom=zoom)
+        self.page_model = build_map_page(layers, effective, interactive=True)
         self.handler.page = self.page_model
         self.handler.generation += 1
         self.view.setUrl(QUrl(f"{MAP_ORIGIN}/g{self.handler.generation}/index.html"))
 
     def _on_ready(self) -> None:
         self.ready = True
+        pending, self._pending = self._pending, []
+        for script, callback in pending:
+            self.run_js(script, callback)
         self.pageReady.emit()
 
     # --- Python → page ---------------------------------------------------------------------------------------
     def run_js(self, script: str, callback: Callable[[Any], None] | None = None) -> None:
+        """Run script in the page; before the page is ready it waits (in order) until it is."""
+        if not self.ready:
+            self._pending.append((script, callback))
+            return
         if callback is None:
             self.page.runJavaScript(script)
         else:

@@ -139,7 +139,7 @@ def make_geotiff(
         info.tagtype[33922] = 12
         info[33550] = (pixel[0], pixel[1], 0.0)
         info.tagtype[33550] = 12
-    model = 2 if epsg in (4326, 4258) or epsg < 3000 else 1
+    model = 2 if 4000 <= epsg < 5000 else 1
     key = 2048 if model == 2 else 3072
     info[34735] = (1, 1, 0, 3, 1024, 0, 1, model, 1025, 0, 1, 1, key, 0, 1, epsg)
     info.tagtype[34735] = 3

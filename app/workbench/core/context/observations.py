@@ -130,11 +130,10 @@ def parse_time(text: str, zone: tzinfo | None) -> datetime:
         raise ValueError(f"time {text!r} has no zone")
     if isinstance(zone, ZoneInfo):
         a, b = dt.replace(tzinfo=zone, fold=0), dt.replace(tzinfo=zone, fold=1)
+        if a.astimezone(UTC).astimezone(zone).replace(tzinfo=None) != dt:
+            raise ValueError(f"local time {text!r} does not exist in {zone.key} (clock change)")
         if a.utcoffset() != b.utcoffset():
             raise ValueError(f"local time {text!r} happens twice in {zone.key} (clock change): give the offset")
-        roundtrip = a.astimezone(UTC).astimezone(zone)
-        if roundtrip.replace(tzinfo=None) != dt:
-            raise ValueError(f"local time {text!r} does not exist in {zone.key} (clock change)")
         return a.astimezone(UTC)
     return dt.replace(tzinfo=zone).astimezone(UTC)
 
@@ -211,6 +210,14 @@ def read_csv(text: str, *, zone: str | None = None) -> tuple[list[_Row], list[tu
     return rows, errors
 
 
+def _number(text: str) -> float:
+    """A number, with a decimal comma accepted ("1,5") where the file uses one."""
+    t = text.strip()
+    if t.count(",") == 1 and "." not in t:
+        t = t.replace(",", ".")
+    return float(t)
+
+
 def _read_row(
     line: int, rec: list[str], header: list[str], cols: dict[str, int], wide: list[int], tz: tzinfo | None
 ) -> Iterator[_Row]:
@@ -223,7 +230,7 @@ def _read_row(
     end_text = cell("end")
     end = iso(parse_time(end_text, tz)) if end_text else None
     try:
-        lat, lon = float(cell("lat")), float(cell("lon"))
+        lat, lon = _number(cell("lat")), _number(cell("lon"))
     except ValueError:
         raise ValueError(f"position ({cell('lat')!r}, {cell('lon')!r}) is not a number") from None
     if not (math.isfinite(lat) and math.isfinite(lon) and -90 <= lat <= 90 and -180 <= lon <= 180):
@@ -241,7 +248,7 @@ def _read_row(
         if wide and raw == "":
             continue
         try:
-            value: float | None = float(raw.replace(",", ".")) if raw else None
+            value: float | None = _number(raw) if raw else None
             if value is not None and not math.isfinite(value):
                 value = None
         except ValueError:

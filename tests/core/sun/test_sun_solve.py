@@ -234,8 +234,9 @@ def test_exports_geojson_and_png(tmp_path) -> None:  # type: ignore[no-untyped-d
     covered = sum(round((p[0][1][0] - p[0][0][0]) / 0.25) for p in polys)
     assert covered == r.cells
     assert any(p[0][0][0] <= 30.52 <= p[0][1][0] and p[0][0][1] <= 50.45 <= p[0][2][1] for p in polys)
-    png = Image.open(tmp_path.joinpath("band.png") if r.write(tmp_path / "band.png") else None)
-    assert png.size == (1440, 720) and png.mode == "RGBA"
+    raw = Image.open(r.write(tmp_path / "band.png"))
+    assert raw.size == (1440, 720) and raw.mode == "P"  # palette + alpha: one byte a cell
+    png = raw.convert("RGBA")
     x = int((30.52 + 180) / 0.25)
     y = int((90 - 50.45) / 0.25)
     assert png.getpixel((x, y))[3] > 0

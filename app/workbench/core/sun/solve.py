@@ -522,14 +522,14 @@ class WhereResult:
             mask = mask[rows] & inside[:, None]
         elif projection != "equirectangular":
             raise BadInput("The PNG projection is 'equirectangular' or 'mercator'.")
-        rgba = np.zeros((*mask.shape, 4), dtype=np.uint8)
-        rgba[mask] = color
-        image = Image.fromarray(rgba)
+        # A two-colour palette image with per-entry alpha (tRNS): one byte a cell, decoded as RGBA by viewers.
+        image = Image.fromarray(mask.astype(np.uint8), mode="L").convert("P")
+        image.putpalette([0, 0, 0, color[0], color[1], color[2]])
         info = PngImagePlugin.PngInfo()
         info.add_text("workbench:sun-band", json.dumps({"projection": projection, **self.to_json()["grid"]}))
         info.add_text("Description", self.describe())
         out = io.BytesIO()
-        image.save(out, format="PNG", pnginfo=info, optimize=False, compress_level=1)
+        image.save(out, format="PNG", pnginfo=info, optimize=False, compress_level=1, transparency=bytes([0, color[3]]))
         return out.getvalue()
 
     def write(self, path: str | Path) -> Path:

@@ -97,3 +97,77 @@ def test_map_from_an_incident_file(tmp_path: Path, capsys: pytest.CaptureFixture
     Incident.create(path, title="Case").close()
     code, out, _ = run(capsys, "map", str(path), "-o", str(tmp_path / "m"), "--json")
     assert code == 0 and json.loads(out)["points"] == 0
+
+
+def _gps_exif(lat: float, lon: float, direction: float) -> bytes:
+    import piexif
+
+    def dms(v: float) -> tuple[tuple[int, int], ...]:
+        v = abs(v)
+        d = int(v)
+        m = int((v - d) * 60)
+        s = round(((v - d) * 60 - m) * 60 * 1000)
+        return ((d, 1), (m, 1), (s, 1000))
+
+    gps = {
+        piexif.GPSIFD.GPSLatitudeRef: b"N" if lat >= 0 else b"S",
+        piexif.GPSIFD.GPSLatitude: dms(lat),
+        piexif.GPSIFD.GPSLongitudeRef: b"E" if lon >= 0 else b"W",
+        piexif.GPSIFD.GPSLongitude: dms(lon),
+        piexif.GPSIFD.GPSImgDirectionRef: b"T",
+        piexif.GPSIFD.GPSImgDirection: (int(direction * 100), 100),
+    }
+    return bytes(piexif.dump({"0th": {}, "Exif": {}, "GPS": gps, "1st": {}}))
+
+
+def test_map_of_a_real_incident(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    from tests.helpers import make_jpeg
+
+    from workbench.core.annotations import create_annotation
+    from workbench.core.incident import Incident
+    from workbench.core.ingest import add_evidence
+
+    photo = tmp_path / "IMG_0001 <img src=x onerror=alert(1)>.jpg"
+    photo.write_bytes(make_jpeg(exif=_gps_exif(48.2805, 37.1805, 135.0)))
+    path = tmp_path / "case.incident"
+    with Incident.create(path, title="Strike </script>") as inc:
+        add_evidence(inc, [photo], workers=1)
+        media_id = inc.media_items()[0].id
+        with inc.write() as conn:  # how the integrator's (future) hypothesis operation stores one
+            conn.exec_driver_sql(
+                "INSERT INTO location_hypothesis (label, lat, lon, radius_m, status, confidence, method, inputs_json, "
+                "geometry_json, note, created_utc, modified_utc) VALUES (?, ?, ?, ?, ?, ?, 'manual', '{}', ?, '', ?, ?)",
+                (
+                    "Pokrovsk centre",
+                    48.28,
+                    37.18,
+                    800.0,
+                    "rejected",
+                    0.2,
+                    json.dumps({"type": "Polygon", "coordinates": [[[37, 48], [38, 48], [38, 49], [37, 48]]]}),
+                    "2024-01-01T00:00:00+00:00",
+                    "2024-01-01T00:00:00+00:00",
+                ),
+            )
+            hid = conn.exec_driver_sql("SELECT max(id) FROM location_hypothesis").scalar_one()
+        create_annotation(
+            inc,
+            media_id,
+            "rect",
+            {"x": 1, "y": 1, "w": 5, "h": 5},
+            category="landmark",
+            label="water tower",
+            linked_hypothesis_id=hid,
+        )
+    with Incident.open(path, read_only=True) as inc:
+        layers = layers_from_incident(inc)
+    exif = [p for p in layers.points if p.kind == "exif"]
+    assert len(exif) == 1 and exif[0].direction == pytest.approx(135.0) and exif[0].lat == pytest.approx(48.2805)
+    assert [(h.status, h.radius_m) for h in layers.hypotheses] == [("refuted", 800.0)]
+    assert len(layers.bands) == 1
+    landmark = [p for p in layers.points if p.kind == "landmark"]
+    assert landmark and landmark[0].label == "water tower" and landmark[0].lat == pytest.approx(48.28)
+    code, out, _ = run(capsys, "map", str(path), "-o", str(tmp_path / "m"), "--json")
+    assert code == 0 and json.loads(out)["points"] == 2 and json.loads(out)["hypotheses"] == 1
+    html = (tmp_path / "m" / "index.html").read_text(encoding="utf-8")
+    assert "<img src=x" not in html and "Strike &lt;/script&gt;" in html

@@ -1,15 +1,19 @@
 """The map layers of an open incident, as plain objects.
 
-Today: EXIF/XMP/container GPS positions of media items (with the camera direction when known). Hypotheses,
-landmarks, post geotags and bands join when the incident stores them.
+EXIF/XMP/container GPS positions of media items (with the camera direction when known); location hypotheses
+(`location_hypothesis`: point + radius, or a band in `geometry_json`); landmark annotations linked to a
+hypothesis, drawn at it. Post geotags join when the posts area exposes them. Tables an older incident lacks are
+skipped.
 """
 
 from __future__ import annotations
 
+import json
 from dataclasses import replace
 from typing import TYPE_CHECKING, Any
 
-from workbench.core.geo.layers import MapLayers, MapPoint
+from workbench.core.errors import WorkbenchError
+from workbench.core.geo.layers import Band, Hypothesis, MapLayers, MapPoint
 
 if TYPE_CHECKING:
     from workbench.core.geo.gazetteer import Gazetteer, ReverseResult
@@ -62,6 +66,8 @@ def layers_from_incident(inc: Any, gazetteer: Gazetteer | None = None) -> MapLay
     if gazetteer is not None and points:
         where = gazetteer.reverse([p.lat for p in points], [p.lon for p in points])
         points = [replace(p, note=_with_place(p.note, w)) for p, w in zip(points, where, strict=True)]
+    hypotheses, bands, landmarks = _analysis_layers(inc)
+    points.extend(landmarks)
     title = ""
     info = getattr(inc, "info", None)
     if callable(info):
@@ -69,4 +75,67 @@ def layers_from_incident(inc: Any, gazetteer: Gazetteer | None = None) -> MapLay
             title = str(getattr(info(), "title", "") or "")
         except Exception:  # the title is a nicety; the map must still be drawn
             title = ""
-    return MapLayers(points=tuple(points), title=title)
+    return MapLayers(points=tuple(points), hypotheses=tuple(hypotheses), bands=tuple(bands), title=title)
+
+
+def _analysis_layers(inc: Any) -> tuple[list[Hypothesis], list[Band], list[MapPoint]]:
+    read = getattr(inc, "read", None)
+    if not callable(read):
+        return [], [], []
+    hyps: list[Hypothesis] = []
+    bands: list[Band] = []
+    landmarks: list[MapPoint] = []
+    try:
+        with read() as conn:
+            rows = conn.exec_driver_sql(
+                "SELECT id, label, lat, lon, radius_m, status, confidence, geometry_json, note "
+                "FROM location_hypothesis ORDER BY id"
+            ).all()
+            marks = conn.exec_driver_sql(
+                "SELECT id, media_id, label, note, linked_hypothesis_id FROM annotation "
+                "WHERE category = 'landmark' AND linked_hypothesis_id IS NOT NULL ORDER BY id"
+            ).all()
+    except Exception:  # an incident from before these tables, or another kind of object: no analysis layers
+        return [], [], []
+    where: dict[int, tuple[float, float]] = {}
+    for r in rows:
+        hid = f"hyp:{r[0]}"
+        label = str(r[1] or "")
+        try:
+            h = Hypothesis(
+                id=hid,
+                lat=float(r[2]),
+                lon=float(r[3]),
+                radius_m=float(r[4] or 0.0),
+                status=str(r[5] or "candidate"),  # type: ignore[arg-type]
+                confidence=float(r[6]) if r[6] is not None else 0.5,
+                label=label,
+                note=str(r[8] or ""),
+            )
+        except WorkbenchError:
+            continue
+        hyps.append(h)
+        where[int(r[0])] = (h.lat, h.lon)
+        if r[7]:
+            try:
+                geometry = json.loads(r[7])
+            except ValueError:
+                geometry = None
+            if isinstance(geometry, dict) and geometry.get("type"):
+                bands.append(Band(id=f"band:{r[0]}", geojson=geometry, label=label or f"hypothesis {r[0]}"))
+    for m in marks:
+        at = where.get(int(m[4]))
+        if at is None:
+            continue
+        landmarks.append(
+            MapPoint(
+                id=f"annotation:{m[0]}",
+                lat=at[0],
+                lon=at[1],
+                label=str(m[2] or f"landmark {m[0]}"),
+                kind="landmark",
+                media_id=str(m[1]),
+                note=f"annotation {m[0]} on media {m[1]}, linked to hypothesis {m[4]}. {m[3] or ''}".strip(),
+            )
+        )
+    return hyps, bands, landmarks

@@ -18,6 +18,8 @@ HypothesisStatus = Literal["open", "supported", "refuted", "confirmed"]
 
 POINT_KINDS: tuple[PointKind, ...] = ("exif", "landmark", "geotag", "place")
 HYPOTHESIS_STATUSES: tuple[HypothesisStatus, ...] = ("open", "supported", "refuted", "confirmed")
+# The incident file's words for the same states (location_hypothesis.status).
+STORE_STATUSES: dict[str, HypothesisStatus] = {"candidate": "open", "rejected": "refuted", "confirmed": "confirmed"}
 
 LAYER_TITLES: dict[str, str] = {
     "exif": "EXIF GPS positions",
@@ -73,13 +75,15 @@ class Hypothesis:
     lat: float
     lon: float
     radius_m: float = 500.0
-    status: HypothesisStatus = "open"
+    status: HypothesisStatus = "open"  # the store's "candidate" / "rejected" are accepted and mapped
     confidence: float = 0.5
     label: str = ""
     note: str = ""
 
     def __post_init__(self) -> None:
         check_lat_lon(self.lat, self.lon)
+        if self.status in STORE_STATUSES:
+            object.__setattr__(self, "status", STORE_STATUSES[self.status])
         if not (math.isfinite(self.radius_m) and self.radius_m >= 0):
             raise BadInput(f"A hypothesis radius must be 0 m or more, got {self.radius_m}.")
         if not 0.0 <= self.confidence <= 1.0:

@@ -135,8 +135,9 @@ def test_map_of_a_real_incident(tmp_path: Path, capsys: pytest.CaptureFixture[st
         media_id = inc.media_items()[0].id
         with inc.write() as conn:  # how the integrator's (future) hypothesis operation stores one
             conn.exec_driver_sql(
-                "INSERT INTO location_hypothesis (label, lat, lon, radius_m, status, confidence, method, inputs_json, "
-                "geometry_json, note, created_utc, modified_utc) VALUES (?, ?, ?, ?, ?, ?, 'manual', '{}', ?, '', ?, ?)",
+                "INSERT INTO location_hypothesis (label, lat, lon, radius_m, status, confidence, method, "
+                "inputs_json, geometry_json, note, created_utc, modified_utc) "
+                "VALUES (?, ?, ?, ?, ?, ?, 'manual', '{}', ?, '', ?, ?)",
                 (
                     "Pokrovsk centre",
                     48.28,

@@ -623,6 +623,7 @@ def _band_at(
 
 
 _ARC_SAMPLES = 9
+_DEC_RATE_MAX = 0.41 / 86400.0  # degrees per second, the sun's fastest change of declination (equinoxes)
 
 
 def _azimuth_filter(
@@ -714,7 +715,8 @@ def _grid_band(
         geo = geocentric(centers, dense=False)
     widen = grid.resolution / math.sqrt(2.0) if touching else 0.0
     elev = _elevation_of(c)
-    s_lo, s_hi = _apparent_bounds(elev, widen, geo, kw["pressure_hpa"], kw["temperature_c"])
+    # Over ±half_s the declination moves by at most 0.41°/day: the rotation alone does not cover that.
+    s_lo, s_hi = _apparent_bounds(elev, widen + _DEC_RATE_MAX * half_s, geo, kw["pressure_hpa"], kw["temperature_c"])
     dilate = _rotation_deg(geo, half_s)
     total = np.zeros(grid.shape, dtype=bool)
     for k in range(centers.size):

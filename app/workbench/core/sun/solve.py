@@ -603,16 +603,8 @@ def _rotation_deg(geo: SunGeocentric, half_s: float) -> Float:
     return np.asarray(half_s * (360.0 / 86400.0) * 1.0015, dtype=np.float64) * np.ones(geo.unix.shape)
 
 
-def _band_at(
-    grid: Grid,
-    geo: SunGeocentric,
-    k: int,
-    c: SunConstraint,
-    s_lo: Float,
-    s_hi: Float,
-    dilate: Float,
-    rows: slice | None = None,
-) -> Mask:
+def _band_at(grid: Grid, geo: SunGeocentric, k: int, s_lo: Float, s_hi: Float, dilate: Float) -> Mask:
+    """The elevation band at instant k: per row a cos(hour angle) interval, per cell two comparisons."""
     lats = grid.lats
     lons = grid.lons
     lo, hi = _row_bounds(lats, float(geo.declination[k]), float(s_lo[k]), float(s_hi[k]), float(dilate[k]))
@@ -720,7 +712,7 @@ def _grid_band(
     dilate = _rotation_deg(geo, half_s)
     total = np.zeros(grid.shape, dtype=bool)
     for k in range(centers.size):
-        band = _band_at(grid, geo, k, c, s_lo, s_hi, dilate)
+        band = _band_at(grid, geo, k, s_lo, s_hi, dilate)
         cells = None if zone_cells is None else zone_cells[k]
         if c.azimuth is not None:
             band = _azimuth_filter(

@@ -307,13 +307,17 @@
     WB.layers.world = world;
     var bases = {};
     bases[esc(opts.world_label)] = world;
+    var overlays = {};
     opts.tiles.forEach(function (t) {
-      bases[esc(t.title)] = L.tileLayer('tiles/' + encodeURIComponent(t.id) + '/{z}/{x}/{y}', {
+      var layer = L.tileLayer('tiles/' + encodeURIComponent(t.id) + '/{z}/{x}/{y}', {
         minZoom: t.min_zoom, maxZoom: t.max_zoom, maxNativeZoom: t.max_native_zoom, attribution: esc(t.attribution),
+        opacity: t.overlay ? 0.85 : 1, zIndex: t.overlay ? 10 : 1,
       });
-      WB.layers['tiles:' + t.id] = bases[esc(t.title)];
+      if (t.overlay) { overlays[esc(t.title)] = layer; layer.addTo(map); }
+      else bases[esc(t.title)] = layer;
+      WB.layers['tiles:' + t.id] = layer;
     });
-    WB.control = L.control.layers(bases, {}, { collapsed: true }).addTo(map);
+    WB.control = L.control.layers(bases, overlays, { collapsed: true }).addTo(map);
     WB.layers.measure = L.featureGroup().addTo(map);
     WB.layers.found = L.featureGroup().addTo(map);
     drawPlaces(map);

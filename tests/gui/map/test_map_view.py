@@ -269,3 +269,14 @@ def test_default_sources_offer_offline_osm_and_hide_online(qtbot: Any, make_map:
     with qtbot.waitSignal(view.pageReady, timeout=20000):
         source = view.open_tiles(_mbtiles(tmp_path / "mine.mbtiles"))
     assert source.spec.id in js(qtbot, view, "JSON.stringify(WB.options.tiles.map(t => t.id))")
+
+
+def test_overlay_tiles_draw_over_the_basemap(qtbot: Any, make_map: Any, tmp_path: Path) -> None:
+    from dataclasses import replace
+
+    source = MBTilesSource(_mbtiles(tmp_path / "ref.mbtiles"))
+    source.spec = replace(source.spec, id="reference-1", title="Reference <b>image</b>", overlay=True)
+    view = make_map(sources=(source,))
+    assert js(qtbot, view, "WB.map.hasLayer(WB.layers['tiles:reference-1']) && WB.map.hasLayer(WB.layers.world)")
+    qtbot.waitUntil(lambda: any("/tiles/reference-1/" in u for u in view.handler.requests), timeout=10000)
+    assert js(qtbot, view, "document.querySelectorAll('.leaflet-control-layers b').length") == 0

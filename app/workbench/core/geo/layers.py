@@ -151,6 +151,7 @@ class TileLayerSpec:
     max_native_zoom: int = 19
     image_format: str = "png"
     online: bool = False
+    overlay: bool = False  # drawn over the basemap (e.g. a georeferenced reference image), not instead of it
 
 
 @dataclass(frozen=True)

@@ -263,6 +263,7 @@ def options_json(options: BasemapOptions, interactive: bool) -> dict[str, Any]:
                 "max_zoom": t.max_zoom,
                 "max_native_zoom": t.max_native_zoom,
                 "online": t.online,
+                "overlay": t.overlay,
             }
             for t in options.tile_layers
         ],

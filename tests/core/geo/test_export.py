@@ -1,5 +1,6 @@
 import io
 import xml.etree.ElementTree as ET
+from typing import Any
 
 import pytest
 from PIL import Image
@@ -84,3 +85,21 @@ def test_geodesic_measure() -> None:
     assert m.distance_m == pytest.approx(540341, abs=5) and 113 < m.bearing < 115
     lat, lon = destination(0.0, 0.0, 90.0, 111_319.49)
     assert lat == pytest.approx(0.0, abs=1e-9) and lon == pytest.approx(1.0, abs=1e-4)
+
+
+def test_static_map_over_offline_tiles(tmp_path: Any) -> None:
+    from tests.core.geo.test_tiles import make_mbtiles
+
+    from workbench.core.geo.tiles import MBTilesSource
+
+    green = io.BytesIO()
+    Image.new("RGB", (256, 256), (0, 200, 0)).save(green, "PNG")
+    src = MBTilesSource(
+        make_mbtiles(
+            tmp_path / "g.mbtiles",
+            {(z, x, y): green.getvalue() for z in range(4) for x in range(2**z) for y in range(2**z)},
+        )
+    )
+    img = Image.open(io.BytesIO(render_static_map(LAYERS, 400, 300, min_span_km=300, tiles=src))).convert("RGB")
+    assert img.getpixel((5, 5)) == (0, 200, 0)  # the raster, not the outline
+    src.close()

@@ -8,11 +8,13 @@ from __future__ import annotations
 
 import io
 import math
+from typing import Any
 
 from PIL import Image, ImageDraw, ImageFont
 
 from workbench.core.geo.layers import MapLayers
 from workbench.core.geo.measure import circle, cone, destination
+from workbench.core.geo.tiles import TileSource
 from workbench.core.geo.world import WORLD_ATTRIBUTION, countries
 
 _MAX_LAT = 85.0511
@@ -41,8 +43,13 @@ def render_static_map(
     height: int = 800,
     bounds: tuple[float, float, float, float] | None = None,
     min_span_km: float = 5.0,
+    tiles: TileSource | None = None,
+    place_labels: bool = True,
 ) -> bytes:
-    """PNG bytes. `bounds` is (south, west, north, east); by default the layers' extent, padded."""
+    """PNG bytes. `bounds` is (south, west, north, east); by default the layers' extent, padded.
+
+    With `tiles` (an offline source such as an MBTiles file) the raster is drawn instead of the outline, at the
+    nearest zoom it holds; `place_labels` names the larger GeoNames places in view (outline only)."""
     scale = 2  # draw at twice the size, then downsample: Pillow's shapes are not antialiased
     w, h = width * scale, height * scale
     b = bounds or layers.bounds()
@@ -67,7 +74,9 @@ def render_static_map(
     img = Image.new("RGB", (w, h), SEA)
     draw = ImageDraw.Draw(img, "RGBA")
     view_w, view_s, view_e, view_n = cx - half_lon * 3, cy - half_lat * 3, cx + half_lon * 3, cy + half_lat * 3
-    for c in countries():
+    raster = tiles is not None and _draw_tiles(img, tiles, x0, y0, span, w, h)
+    attribution = tiles.spec.attribution if raster and tiles is not None else WORLD_ATTRIBUTION
+    for c in countries() if not raster else ():
         cw, cs, ce, cn = c.bbox
         if ce < view_w or cw > view_e or cn < view_s or cs > view_n:
             continue
@@ -118,15 +127,63 @@ def render_static_map(
         draw.line([px(sl.lat, sl.lon), px(*end)], fill=(240, 176, 0), width=3 * scale)
         draw.line([px(sl.lat, sl.lon), px(*back)], fill=(68, 68, 68), width=scale * 2)
     img = img.resize((width, height), Image.Resampling.LANCZOS)
-    _furniture(img, span_m * scale)
+    if place_labels and not raster:
+        _place_labels(img, lambda lat, lon: tuple(v / scale for v in px(lat, lon)), span_m * scale)
+    _furniture(img, span_m * scale, attribution)
     out = io.BytesIO()
     img.save(out, format="PNG")
     return out.getvalue()
 
 
-def _furniture(img: Image.Image, metres_per_px: float) -> None:
+def _draw_tiles(img: Image.Image, tiles: TileSource, x0: float, y0: float, span: float, w: int, h: int) -> bool:
+    """Paint the source's tiles under the view; False (nothing drawn) when it holds none there."""
+    zoom = max(0, min(tiles.spec.max_native_zoom, round(math.log2(1.0 / (span * 256)))))
+    n = 2**zoom
+    tile_px = 1.0 / (n * span)  # drawn size of one tile
+    drawn = 0
+    for ty in range(max(0, int(y0 * n)), min(n - 1, int((y0 + span * h) * n)) + 1):
+        for tx in range(int(x0 * n), int((x0 + span * w) * n) + 1):
+            data = tiles.tile(zoom, tx % n, ty)
+            if data is None:
+                continue
+            try:
+                tile = Image.open(io.BytesIO(data)).convert("RGB")
+            except OSError:
+                continue
+            size = max(1, round(tile_px))
+            left = round((tx / n - x0) / span)
+            top = round((ty / n - y0) / span)
+            img.paste(tile.resize((size, size), Image.Resampling.BILINEAR), (left, top))
+            drawn += 1
+    return drawn > 0
+
+
+def _place_labels(img: Image.Image, to_px: Any, metres_per_px: float) -> None:
+    from workbench.core.geo.mappage import populated_places
+
+    km_across = metres_per_px * img.width / 1000
+    min_pop = 5e6 if km_across > 8000 else 1e6 if km_across > 3000 else 3e5 if km_across > 800 else 1e5
     draw = ImageDraw.Draw(img)
-    font = ImageFont.load_default()
+    font = ImageFont.load_default(13)
+    taken: list[tuple[float, float, float, float]] = []
+    for name, lat, lon, pop in populated_places():
+        if pop < min_pop or len(taken) >= 40:
+            break
+        x, y = to_px(lat, lon)
+        if not (0 <= x < img.width - 20 and 0 <= y < img.height - 20):
+            continue
+        tw = draw.textlength(name, font=font)
+        box = (x - 3, y - 8, x + tw + 8, y + 8)
+        if any(not (box[2] < b[0] or box[0] > b[2] or box[3] < b[1] or box[1] > b[3]) for b in taken):
+            continue
+        taken.append(box)
+        draw.ellipse((x - 3, y - 3, x + 3, y + 3), fill=(255, 255, 255), outline=(40, 40, 40))
+        draw.text((x + 6, y - 8), name, fill=(40, 40, 40), font=font, stroke_width=2, stroke_fill=(255, 255, 255))
+
+
+def _furniture(img: Image.Image, metres_per_px: float, attribution: str) -> None:
+    draw = ImageDraw.Draw(img)
+    font = ImageFont.load_default(12)
     target = metres_per_px * img.width / 5
     nice = 10 ** math.floor(math.log10(max(target, 1e-3)))
     for step in (5, 2, 1):
@@ -139,7 +196,7 @@ def _furniture(img: Image.Image, metres_per_px: float) -> None:
     draw.line([(x, y), (x + bar, y)], fill=(0, 0, 0), width=3)
     label = f"{nice / 1000:g} km" if nice >= 1000 else f"{nice:g} m"
     draw.text((x + bar + 6, y - 8), label, fill=(0, 0, 0), font=font)
-    text = WORLD_ATTRIBUTION
+    text = attribution
     tw = draw.textlength(text, font=font)
     draw.rectangle((img.width - tw - 10, img.height - 16, img.width, img.height), fill=(255, 255, 255))
     draw.text((img.width - tw - 5, img.height - 14), text, fill=(60, 60, 60), font=font)

@@ -472,22 +472,37 @@ class WhereResult:
     # ------------------------------------------------------------------------------------ exports
 
     def to_geojson(self) -> dict[str, Any]:
-        """A FeatureCollection with one MultiPolygon: each row's runs of marked cells as rectangles [lon, lat]."""
+        """A FeatureCollection with one MultiPolygon of rectangles [lon, lat]: runs of marked cells along each
+        row, merged with the same run in the rows above (the band's cells exactly, in few polygons)."""
         r = self.grid.resolution
-        polys: list[list[list[list[float]]]] = []
         m = self.mask.astype(np.int8)
         padded = np.zeros((m.shape[0], m.shape[1] + 2), dtype=np.int8)
         padded[:, 1:-1] = m
         diff = np.diff(padded, axis=1)
-        for row in np.nonzero(m.any(axis=1))[0]:
-            starts = np.nonzero(diff[row] == 1)[0]
-            stops = np.nonzero(diff[row] == -1)[0]
-            s = round(self.grid.lat_min + r * float(row), 6)
-            n = round(s + r, 6)
-            for c0, c1 in zip(starts, stops, strict=True):
-                w = round(self.grid.lon_min + r * float(c0), 6)
-                e = round(self.grid.lon_min + r * float(c1), 6)
-                polys.append([[[w, s], [e, s], [e, n], [w, n], [w, s]]])
+        rects: list[tuple[int, int, int, int]] = []  # (row0, row1, col0, col1), half-open
+        open_runs: dict[tuple[int, int], int] = {}
+        for row in range(m.shape[0] + 1):
+            runs: set[tuple[int, int]] = set()
+            if row < m.shape[0] and m[row].any():
+                starts = np.nonzero(diff[row] == 1)[0]
+                stops = np.nonzero(diff[row] == -1)[0]
+                runs = {(int(a), int(b)) for a, b in zip(starts, stops, strict=True)}
+            for run in list(open_runs):
+                if run not in runs:
+                    rects.append((open_runs.pop(run), row, run[0], run[1]))
+            for run in runs:
+                open_runs.setdefault(run, row)
+
+        def lat(i: int) -> float:
+            return round(self.grid.lat_min + r * i, 6)
+
+        def lon(i: int) -> float:
+            return round(self.grid.lon_min + r * i, 6)
+
+        polys = [
+            [[[lon(c0), lat(r0)], [lon(c1), lat(r0)], [lon(c1), lat(r1)], [lon(c0), lat(r1)], [lon(c0), lat(r0)]]]
+            for r0, r1, c0, c1 in sorted(rects)
+        ]
         props = self.to_json()
         props.pop("constraint")
         props["constraint"] = {

@@ -106,9 +106,7 @@ class OverlayTileRow(Base):
     """One XYZ (web-mercator, y down) PNG tile cut from a reference image: derived data, remade from the item."""
 
     __tablename__ = "overlay_tile"
-    reference_id: Mapped[int] = mapped_column(
-        ForeignKey("reference_image.id", ondelete="CASCADE"), primary_key=True
-    )
+    reference_id: Mapped[int] = mapped_column(ForeignKey("reference_image.id", ondelete="CASCADE"), primary_key=True)
     z: Mapped[int] = mapped_column(Integer, primary_key=True)
     x: Mapped[int] = mapped_column(Integer, primary_key=True)
     y: Mapped[int] = mapped_column(Integer, primary_key=True)

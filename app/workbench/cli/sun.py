@@ -100,6 +100,9 @@ def register(sub: Any) -> None:
     when.add_argument("--lon", type=float, required=True)
     when.add_argument("--date", required=True, help="local date YYYY-MM-DD, or a range YYYY-MM-DD/YYYY-MM-DD")
     when.add_argument("--altitude", type=float, default=0.0)
+    when.add_argument(
+        "--zone", action="append", help="IANA zone(s) used at the place, overriding the look-up (repeatable)"
+    )
     when.add_argument("--exif-time", help="check this capture time (with offset, or a wall time at the place)")
     when.add_argument("--claimed", help="check this claimed time")
     when.add_argument("--posted", action="append", default=[], help="check a post time (repeatable)")
@@ -162,6 +165,7 @@ def cmd_when(args: argparse.Namespace) -> int:
         altitude_m=args.altitude,
         pressure_hpa=args.pressure,
         temperature_c=args.temperature,
+        zone_names=args.zone,
     )
     out = result.to_json()
     verdict = None

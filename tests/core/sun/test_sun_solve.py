@@ -306,3 +306,15 @@ def test_where_with_azimuth_and_time_error_matches_brute_force(seed: int, dt: in
     assert inside.sum() > 0
     assert not (inside & ~r.mask).any()  # nothing that fits is lost
     assert not (r.mask & ~near).any()  # nothing is marked that does not come close to fitting
+
+
+def test_zone_override_shows_local_times_in_the_clock_used_in_practice() -> None:
+    c = shadows.combine([shadows.from_elevation(15.0, 0.5)])
+    kyiv = solve.solve_when_dates(48.0, 37.8, c, date(2024, 1, 15))  # Donetsk: looks up as Europe/Kyiv
+    moscow = solve.solve_when_dates(48.0, 37.8, c, date(2024, 1, 15), zone_names=["Europe/Moscow"])
+    assert kyiv.place_zones.primary == "Europe/Kyiv" and moscow.place_zones.zones == ("Europe/Moscow",)
+    assert moscow.windows[0].to_json()["start_local"].endswith("+03:00")
+    assert kyiv.windows[0].to_json()["start_local"].endswith("+02:00")
+    assert moscow.windows[0].start_utc == kyiv.windows[0].start_utc  # the same instants, another clock
+    with pytest.raises(BadInput):
+        solve.solve_when_dates(48.0, 37.8, c, date(2024, 1, 15), zone_names=["Mars/Olympus"])

@@ -208,8 +208,13 @@ def solve_when(
     temperature_c: float = DEFAULT_TEMPERATURE_C,
     step_s: float = 30.0,
     tolerance_s: float = 0.01,
+    zone_names: Sequence[str] | None = None,
 ) -> WhenResult:
-    """UTC windows in [start, end] during which the sun at (lat, lon) fits the constraint."""
+    """UTC windows in [start, end] during which the sun at (lat, lon) fits the constraint.
+
+    `zone_names` overrides the zones looked up at the place (the clock used in practice may differ from the
+    zone data, e.g. Moscow time in occupied Donetsk); local times are then shown in those zones.
+    """
     _check_constraint(constraint)
     ephemeris._check_place(lat, lon)
     t0, t1 = float(ephemeris.to_unix(start)), float(ephemeris.to_unix(end))
@@ -254,7 +259,7 @@ def solve_when(
             starts.append((float(edges[k]), False))
     if ok[-1]:
         ends.append((t1, True))
-    place_zones = zones.zones_at(lat, lon)
+    place_zones = _place_zones(lat, lon, zone_names)
     windows = tuple(
         TimeWindow(from_unix(s), from_unix(en), place_zones.zones, open_start=os_, open_end=oe)
         for (s, os_), (en, oe) in zip(starts, ends, strict=True)
@@ -294,9 +299,19 @@ def solve_when(
     )
 
 
-def local_dates_span(lat: float, lon: float, first: date, last: date | None = None) -> tuple[datetime, datetime]:
+def _place_zones(lat: float, lon: float, zone_names: Sequence[str] | None) -> zones.PlaceZones:
+    if not zone_names:
+        return zones.zones_at(lat, lon)
+    for name in zone_names:
+        zones.zone(name)  # BadInput for an unknown zone
+    return zones.PlaceZones(tuple(zone_names))
+
+
+def local_dates_span(
+    lat: float, lon: float, first: date, last: date | None = None, zone_names: Sequence[str] | None = None
+) -> tuple[datetime, datetime]:
     """The UTC span of local calendar days first..last at a place. With several zones, the union of them."""
-    pz = zones.zones_at(lat, lon)
+    pz = _place_zones(lat, lon, zone_names)
     last = last or first
     if last < first:
         raise BadInput("The last date comes before the first.")
@@ -308,8 +323,8 @@ def local_dates_span(lat: float, lon: float, first: date, last: date | None = No
 def solve_when_dates(
     lat: float, lon: float, constraint: SunConstraint, first: date, last: date | None = None, **kw: Any
 ) -> WhenResult:
-    """`solve_when` over whole local days at the place."""
-    start, end = local_dates_span(lat, lon, first, last)
+    """`solve_when` over whole local days at the place (in `zone_names` when given)."""
+    start, end = local_dates_span(lat, lon, first, last, kw.get("zone_names"))
     return solve_when(lat, lon, constraint, start, end, **kw)
 
 

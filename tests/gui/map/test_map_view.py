@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 import sqlite3
 import time
+from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
@@ -126,12 +127,18 @@ def test_dragging_a_hypothesis_moves_it(qtbot: Any, make_map: Any) -> None:
 
 
 def test_selection_goes_both_ways(qtbot: Any, make_map: Any) -> None:
-    view = make_map(MapLayers(points=points(5)))
-    with qtbot.waitSignal(view.markerSelected, timeout=10000) as sig:
-        js(qtbot, view, "WB.markers['m3'].fire('click'); 1")
-    assert sig.args == ["m3"]
+    pts = tuple(replace(p, media_id=str(i + 10)) for i, p in enumerate(points(5)))
+    view = make_map(MapLayers(points=pts))
+    seen: list[tuple[str, str]] = []
+    view.markerSelected.connect(lambda mid: seen.append(("marker", mid)))
+    view.mediaSelected.connect(lambda media: seen.append(("media", media)))
+    js(qtbot, view, "WB.markers['m3'].fire('click'); 1")
+    qtbot.waitUntil(lambda: len(seen) == 2, timeout=10000)
+    assert seen == [("marker", "m3"), ("media", "13")]
     view.select("m1")
     qtbot.waitUntil(lambda: js(qtbot, view, "WB.selected") == "m1")
+    assert view.select_media(14) and not view.select_media(99)
+    qtbot.waitUntil(lambda: js(qtbot, view, "WB.selected") == "m4")
 
 
 def test_measure_distance_and_bearing(qtbot: Any, make_map: Any) -> None:

@@ -107,6 +107,7 @@ class MapView(QWidget):
     modeChanged = Signal(str)
     pageReady = Signal()
     loadFinished = Signal(bool)
+    mediaSelected = Signal(str)
     placeChosen = Signal(object)
     _online_results = Signal(object)
 
@@ -160,6 +161,7 @@ class MapView(QWidget):
         self.bridge.hypothesisAdded.connect(self.hypothesisAdded)
         self.bridge.hypothesisMoved.connect(self.hypothesisMoved)
         self.bridge.markerSelected.connect(self.markerSelected)
+        self.bridge.markerSelected.connect(self._marker_media)
         self.bridge.measured.connect(self.measured)
         self.bridge.modeChanged.connect(self.modeChanged)
         self.bridge.pageReady.connect(self._on_ready)
@@ -349,6 +351,20 @@ class MapView(QWidget):
     def select(self, marker_id: str, pan: bool = True) -> None:
         """Highlight a point or hypothesis (selection coming from another panel)."""
         self.run_js(f"WB.select({js_json(marker_id)}, {js_json(pan)});")
+
+    def select_media(self, media_id: str | int) -> bool:
+        """Select the point of a media item chosen in another panel; False when it has no position."""
+        for p in self.layers.points:
+            if p.media_id is not None and p.media_id == str(media_id):
+                self.select(p.id)
+                return True
+        return False
+
+    def _marker_media(self, marker_id: str) -> None:
+        for p in self.layers.points:
+            if p.id == marker_id and p.media_id is not None:
+                self.mediaSelected.emit(p.media_id)
+                return
 
     def set_mode(self, mode: str) -> None:
         if mode not in MODES:

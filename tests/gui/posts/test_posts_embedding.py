@@ -21,14 +21,12 @@ def test_panels_follow_the_context_and_share_selection(qtbot, ctx, tmp_path: Pat
     task = posts_dock.import_path(fx.write_telegram(tmp_path / "tg"))
     assert task is not None
     wait_idle(qtbot, ctx)
+    wait_idle(qtbot, ctx)  # the import, then the posts read again in the background
     assert posts_dock.panel.model.rowCount() == 6  # refreshed by the Changes the import broadcast
     assert timeline.timeline.points is not None and len(timeline.timeline.points.at) == 6
     p8 = queries.find_post(inc, "telegram", "777/8")
     assert p8 is not None
-    row = posts_dock.panel.proxy.mapFromSource(
-        posts_dock.panel.model.index(posts_dock.panel.model.row_of(p8.id) or 0, 0)
-    )
-    posts_dock.panel.table.selectRow(row.row())
+    posts_dock.panel.table.selectRow(posts_dock.panel.model.row_of(p8.id) or 0)
     assert timeline.timeline.selected_post_ids() == (p8.id,)  # shared post selection
     assert ctx.selection == p8.media_ids  # the inspector follows the file the post carried
     photo1 = next(m.id for m in inc.media_items() if m.filename == "photo_1.jpg")
@@ -36,6 +34,7 @@ def test_panels_follow_the_context_and_share_selection(qtbot, ctx, tmp_path: Pat
     p2, p5 = queries.find_post(inc, "telegram", "777/2"), queries.find_post(inc, "telegram", "777/5")
     assert set(posts_dock.panel.selected_post_ids()) == {p2.id, p5.id}  # type: ignore[union-attr]
     ctx.close_incident()
+    wait_idle(qtbot, ctx)
     assert posts_dock.panel.model.rowCount() == 0 and timeline.timeline.points is None
 
 

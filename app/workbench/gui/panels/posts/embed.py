@@ -113,7 +113,11 @@ class PostsDock(QWidget):
         layout.setContentsMargins(0, 0, 0, 0)
         layout.addLayout(bar)
         layout.addWidget(self.panel)
+        self.panel.background = self._read_in_background
         wire(ctx, self.panel)
+
+    def _read_in_background(self, read: Any, deliver: Any) -> None:
+        self.ctx.workers.run(lambda progress: read(), description="Reading posts", visible=False, on_result=deliver)
 
     def choose_and_import(self) -> None:
         names, _ = QFileDialog.getOpenFileNames(self, "Import social-media exports")

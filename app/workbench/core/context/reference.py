@@ -13,6 +13,7 @@ import json
 import re
 import sqlite3
 import threading
+import warnings
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
@@ -131,6 +132,20 @@ def _image_bytes(incident: Incident, media_id: int) -> tuple[bytes, str]:
         if row[2] != "image" and not _is_tiff(conn, int(row[0])):
             raise BadInput(f"Media item {media_id} is not an image; only images can be placed on the map.")
         return blobs.read_all(conn, int(row[0])), str(row[1])
+
+
+def _image_size(data: bytes) -> tuple[int, int]:
+    from PIL import Image, UnidentifiedImageError
+
+    try:
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore", Image.DecompressionBombWarning)
+            with Image.open(io.BytesIO(data)) as probe:
+                return probe.size
+    except Image.DecompressionBombError as exc:
+        raise BadInput("The image is too large to place on the map (over 179 megapixels); downscale it first.") from exc
+    except UnidentifiedImageError as exc:
+        raise MediaUnreadable("The item cannot be read as an image.") from exc
 
 
 def _is_tiff(conn: Any, blob_id: int) -> bool:
@@ -270,11 +285,16 @@ def place_media(
         from PIL import Image, UnidentifiedImageError
 
         try:
-            with Image.open(io.BytesIO(data)) as probe:
+            with warnings.catch_warnings():
+                warnings.simplefilter("ignore", Image.DecompressionBombWarning)
+                probe_ctx = Image.open(io.BytesIO(data))
+            with probe_ctx as probe:
                 if probe.format != "TIFF":
                     raise BadInput("Only a GeoTIFF places itself; give at least three control points for this image.")
                 tags = dict(probe.tag_v2)  # type: ignore[attr-defined]
                 size = probe.size
+        except Image.DecompressionBombError as exc:
+            raise BadInput("The image is too large to place on the map (over 179 megapixels).") from exc
         except UnidentifiedImageError as exc:
             raise MediaUnreadable(f"Media item {media_id} cannot be read as an image.") from exc
         info = read_geotiff(tags, *size)
@@ -284,11 +304,7 @@ def place_media(
             acq_value, acq_source = _tiff_datetime(info.datetime_tag)
     else:
         points = _points(control_points)
-        from PIL import Image
-
-        with Image.open(io.BytesIO(data)) as probe:
-            size = probe.size
-        fit = fit_control_points(points, *size)
+        fit = fit_control_points(points, *_image_size(data))
         transform, method = fit.transform, "control-points"
         extra = {"fit_note": fit.note} if fit.note else {}
     return _store(
@@ -328,12 +344,17 @@ def import_reference_image(
         from PIL import Image, UnidentifiedImageError
 
         try:
-            with Image.open(path) as probe:
+            with warnings.catch_warnings():
+                warnings.simplefilter("ignore", Image.DecompressionBombWarning)
+                probe_ctx = Image.open(path)
+            with probe_ctx as probe:
                 if probe.format != "TIFF":
                     raise BadInput(
                         f"{path.name} is not a GeoTIFF; give at least three control points to place it by hand."
                     )
                 read_geotiff(dict(probe.tag_v2), *probe.size)  # type: ignore[attr-defined]
+        except Image.DecompressionBombError as exc:
+            raise BadInput(f"{path.name} is too large to place on the map (over 179 megapixels).") from exc
         except UnidentifiedImageError as exc:
             raise BadInput(f"{path.name} is not an image the workbench can read.") from exc
     media_id, _ = keep_source(incident, path, note="reference image")

@@ -171,3 +171,23 @@ def test_cli_workflow_findings_verdict_report(
     assert "nonsense" in capsys.readouterr().err
     with Incident.open(path, read_only=True) as inc:  # the report changed nothing
         assert inc.info().audit_count == data["audit_count"]
+
+
+def test_write_report_runs_off_the_main_thread(demo: Incident, tmp_path: Path) -> None:
+    """The window writes the report in a worker thread: Qt's text layout and PDF writer must work there."""
+    import threading
+
+    errors: list[BaseException] = []
+    out = tmp_path / "thread.pdf"
+
+    def work() -> None:
+        try:
+            write_report(demo, out, sections="title,findings,evidence")
+        except BaseException as exc:  # reported to the test below
+            errors.append(exc)
+
+    thread = threading.Thread(target=work)
+    thread.start()
+    thread.join(120)
+    assert not errors and out.exists()
+    assert "Item 1 · DSCF4021.JPG" in flat(pdftotext(out))

@@ -20,8 +20,10 @@ from __future__ import annotations
 
 import json
 import math
+import os
 import platform
 from collections.abc import Callable, Iterable, Sequence
+from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime, timedelta, tzinfo
 from typing import Any
@@ -230,6 +232,7 @@ class _Context:
     findings: list[fnd.Finding] = field(default_factory=list)
     annotations: dict[int, list[Any]] = field(default_factory=dict)
     posts: list[Any] | None = None
+    pictures: dict[int, tuple[Future[figs.Picture] | None, str, str]] = field(default_factory=dict)
     _names: set[str] = field(default_factory=set)
 
     def figure(self, stem: str, pic: figs.Picture, caption: str, display_width: int = PAGE_WIDTH_PX) -> Figure:
@@ -407,22 +410,10 @@ def _evidence(ctx: _Context) -> Section:
     parts: list[str] = []
     figures: list[Figure] = []
     top = [it for it in ctx.items if it.parent_id is None]
-    children: dict[int, list[MediaItem]] = {}
-    for it in ctx.items:
-        if it.parent_id is not None:
-            children.setdefault(it.parent_id, []).append(it)
     carriers: dict[int, list[Any]] = {}
     for p in ctx.load_posts():
         for mid in p.media_ids:
             carriers.setdefault(int(mid), []).append(p)
-    export_ids = {
-        int(r[0])
-        for r in _rows(
-            ctx.inc,
-            "post_import",
-            "SELECT source_media_id FROM post_import WHERE source_media_id IS NOT NULL",
-        )
-    }
     parts.append(
         _p(
             f"{len(top)} items. Each is shown as people see it (EXIF orientation applied), reduced to at most "
@@ -432,102 +423,147 @@ def _evidence(ctx: _Context) -> Section:
         )
     )
     for n, item in enumerate(top, start=1):
-        ctx.progress(n, len(top), f"evidence: {item.filename}")
-        anns = ctx.annotations.get(item.id, [])
-        # One item per page: its picture, metadata and tables stay together.
-        brk = ' style="page-break-before: always;"' if n > 1 else ""
-        parts.append(f"<h2{brk}>Item {item.id} · {esc(item.filename)}</h2>")
-        fig, why_not = _item_figure(ctx, item, anns, children.get(item.id, []), item.id in export_ids)
-        if fig is not None:
-            figures.append(fig)
-            parts.append(fig.html())
-        elif why_not:
-            parts.append(_p(esc(why_not), "muted"))
-        parts.append(_item_facts(ctx, item))
-        if item.flags:
-            rows = [[_severity(f.severity), esc(f.code), esc(f.message)] for f in item.flags]
-            parts.append("<h3>Flags</h3>" + _grid(["Severity", "Flag", "What it means"], rows, [11, 22, 67]))
-        if anns:
-            rows = [
-                [
-                    f"<b>{i}</b>",
-                    esc(a.shape),
-                    esc(a.category),
-                    esc(a.label),
-                    esc(a.note),
-                    "—" if a.confidence is None else f"{a.confidence:.0%}",
-                ]
-                for i, a in enumerate(anns, start=1)
-            ]
-            parts.append(
-                "<h3>Annotations</h3>"
-                + _grid(["#", "Shape", "Category", "Label", "Note", "Confidence"], rows, [4, 9, 16, 24, 34, 13])
-            )
-        sources = ctx.inc.media_sources(item.id)
-        if sources:
-            rows = [
-                [
-                    esc(s.original_name),
-                    esc(s.url or s.original_path or "—"),
-                    fmt_utc(s.acquired_utc) + f"<br/>by {esc(s.acquired_by)}",
-                    esc(s.note),
-                ]
-                for s in sources
-            ]
-            parts.append(
-                "<h3>Where it came from</h3>"
-                + _grid(["Name", "Path or URL", "Acquired", "Note"], rows, [22, 40, 22, 16])
-            )
-        if carriers.get(item.id):
-            rows = [
-                [
-                    f"post {p.id}",
-                    esc(f"{p.platform} @{p.author}"),
-                    fmt_utc(p.created_utc or p.created_original),
-                    safe_link(p.url) or "—",
-                ]
-                for p in carriers[item.id]
-            ]
-            parts.append("<h3>Posts that carried it</h3>" + _grid(["Post", "Author", "Time", "Link"], rows))
-        cited = [f"F{i}" for i, f in enumerate(ctx.findings, start=1) if _cites(f, "media_item", item.id)]
-        if cited:
-            parts.append(_p(f"Cited by findings {', '.join(cited)}.", "muted"))
+        ctx.progress(n - 1, len(top), f"evidence: {item.filename}")
+        _item_html(ctx, parts, figures, n, item, _picture_result(ctx, item), carriers)
     if not top:
         parts.append(_p("The incident holds no evidence items.", "muted"))
     return Section("evidence", SECTION_TITLES["evidence"], "".join(parts), tuple(figures))
+
+
+def _start_pictures(ctx: _Context, pool: ThreadPoolExecutor) -> None:
+    """Start making every evidence picture in the pool (reading the bytes there too, so at most one item's bytes
+    per worker are in memory); the other sections are built meanwhile. Pillow frees the GIL while decoding."""
+    children: dict[int, list[MediaItem]] = {}
+    for it in ctx.items:
+        if it.parent_id is not None:
+            children.setdefault(it.parent_id, []).append(it)
+    export_ids = {
+        int(r[0])
+        for r in _rows(
+            ctx.inc, "post_import", "SELECT source_media_id FROM post_import WHERE source_media_id IS NOT NULL"
+        )
+    }
+    for item in ctx.items:
+        if item.parent_id is not None:
+            continue
+        work, caption, why_not = _picture_job(
+            ctx, item, ctx.annotations.get(item.id, []), children.get(item.id, []), item.id in export_ids
+        )
+        ctx.pictures[item.id] = (pool.submit(work) if work is not None else None, caption, why_not)
+
+
+def _picture_result(ctx: _Context, item: MediaItem) -> tuple[Figure | None, str]:
+    future, caption, why_not = ctx.pictures.get(item.id, (None, "", ""))
+    if future is None:
+        return None, why_not
+    try:
+        pic = future.result()
+    except (WorkbenchError, OSError, ValueError) as exc:
+        return None, f"The picture could not be made for the report: {exc}"
+    width = 256 if caption.endswith("(thumbnail)") else _display_width(pic)
+    return ctx.figure(f"item-{item.id}", pic, caption, width), ""
+
+
+def _item_html(
+    ctx: _Context,
+    parts: list[str],
+    figures: list[Figure],
+    n: int,
+    item: MediaItem,
+    picture: tuple[Figure | None, str],
+    carriers: dict[int, list[Any]],
+) -> None:
+    anns = ctx.annotations.get(item.id, [])
+    # One item per page: its picture, metadata and tables stay together.
+    brk = ' style="page-break-before: always;"' if n > 1 else ""
+    parts.append(f"<h2{brk}>Item {item.id} · {esc(item.filename)}</h2>")
+    fig, why_not = picture
+    if fig is not None:
+        figures.append(fig)
+        parts.append(fig.html())
+    elif why_not:
+        parts.append(_p(esc(why_not), "muted"))
+    parts.append(_item_facts(ctx, item))
+    if item.flags:
+        rows = [[_severity(f.severity), esc(f.code), esc(f.message)] for f in item.flags]
+        parts.append("<h3>Flags</h3>" + _grid(["Severity", "Flag", "What it means"], rows, [11, 22, 67]))
+    if anns:
+        rows = [
+            [
+                f"<b>{i}</b>",
+                esc(a.shape),
+                esc(a.category),
+                esc(a.label),
+                esc(a.note),
+                "—" if a.confidence is None else f"{a.confidence:.0%}",
+            ]
+            for i, a in enumerate(anns, start=1)
+        ]
+        parts.append(
+            "<h3>Annotations</h3>"
+            + _grid(["#", "Shape", "Category", "Label", "Note", "Confidence"], rows, [4, 9, 16, 24, 34, 13])
+        )
+    sources = ctx.inc.media_sources(item.id)
+    if sources:
+        rows = [
+            [
+                esc(s.original_name),
+                esc(s.url or s.original_path or "—"),
+                fmt_utc(s.acquired_utc) + f"<br/>by {esc(s.acquired_by)}",
+                esc(s.note),
+            ]
+            for s in sources
+        ]
+        parts.append(
+            "<h3>Where it came from</h3>" + _grid(["Name", "Path or URL", "Acquired", "Note"], rows, [22, 40, 22, 16])
+        )
+    if carriers.get(item.id):
+        rows = [
+            [
+                f"post {p.id}",
+                esc(f"{p.platform} @{p.author}"),
+                fmt_utc(p.created_utc or p.created_original),
+                safe_link(p.url) or "—",
+            ]
+            for p in carriers[item.id]
+        ]
+        parts.append("<h3>Posts that carried it</h3>" + _grid(["Post", "Author", "Time", "Link"], rows))
+    cited = [f"F{i}" for i, f in enumerate(ctx.findings, start=1) if _cites(f, "media_item", item.id)]
+    if cited:
+        parts.append(_p(f"Cited by findings {', '.join(cited)}.", "muted"))
 
 
 def _cites(f: fnd.Finding, object_type: str, object_id: int) -> bool:
     return any(e.object_type == object_type and e.object_id == object_id for e in f.evidence)
 
 
-def _item_figure(
+def _picture_job(
     ctx: _Context, item: MediaItem, anns: Sequence[Any], kids: Sequence[MediaItem], is_export: bool
-) -> tuple[Figure | None, str]:
-    """The item's picture (or a video's keyframes), or a sentence saying why there is none."""
+) -> tuple[Callable[[], figs.Picture] | None, str, str]:
+    """(work that makes the item's picture, its caption, why there is none): the bytes are read now."""
+    side = ctx.max_side
     if is_export:
-        return None, "A post export: its posts are listed in the Posts section."
+        return None, "", "A post export: its posts are listed in the Posts section."
     try:
+        inc = ctx.inc
         if item.kind == "image":
-            pic = figs.evidence_picture(ctx.inc.media_bytes(item.id), _evidence_marks(anns), ctx.max_side)
+            marks = _evidence_marks(anns)
             caption = f"Item {item.id}: {item.filename}"
             if anns:
                 caption += f", with {len(anns)} annotation{'s' if len(anns) != 1 else ''}"
-            return ctx.figure(f"item-{item.id}", pic, caption, _display_width(pic)), ""
+            return (lambda: figs.evidence_picture(inc.media_bytes(item.id), marks, side)), caption, ""
         frames = [k for k in kids if k.kind == "image"][:4]
         if item.kind == "video" and frames:
-            data = [ctx.inc.media_bytes(k.id) for k in frames]
-            pic = figs.contact_sheet(data, [_frame_label(k) for k in frames], ctx.max_side)
+            labels = [_frame_label(k) for k in frames]
             ids = ", ".join(str(k.id) for k in frames)
             caption = f"Item {item.id}: {item.filename}, {len(frames)} keyframes (items {ids})"
-            return ctx.figure(f"item-{item.id}", pic, caption), ""
+            return (lambda: figs.contact_sheet([inc.media_bytes(k.id) for k in frames], labels, side)), caption, ""
         thumb = ctx.inc.thumbnail(item.id)
         if thumb:
-            pic = figs.evidence_picture(thumb, (), 256)
-            return ctx.figure(f"item-{item.id}", pic, f"Item {item.id}: {item.filename} (thumbnail)", 256), ""
-    except (WorkbenchError, OSError, ValueError) as exc:
-        return None, f"The pixels could not be decoded for the report: {exc}"
-    return None, "No picture: the file is not an image and no frames were extracted."
+            return (lambda: figs.evidence_picture(thumb, (), 256)), f"Item {item.id}: {item.filename} (thumbnail)", ""
+    except (WorkbenchError, OSError) as exc:
+        return None, "", f"The stored bytes could not be read for the report: {exc}"
+    return None, "", "No picture: the file is not an image and no frames were extracted."
 
 
 def _frame_label(item: MediaItem) -> str:
@@ -1258,7 +1294,7 @@ def build_report(
     *,
     progress: Progress | None = None,
     generated: datetime | None = None,
-    max_side: int = figs.MAX_SIDE,
+    max_side: int | None = None,
     software: dict[str, str] | None = None,
 ) -> Report:
     """The report of `incident` with the chosen sections (all by default), ready to render.
@@ -1270,6 +1306,7 @@ def build_report(
     progress = progress or Progress()
     info = incident.info()
     zone, zone_name = _zone_of(info)
+    items = incident.media_items()
     ctx = _Context(
         inc=incident,
         info=info,
@@ -1278,21 +1315,29 @@ def build_report(
         zone_name=zone_name,
         generated=generated or datetime.now(UTC),
         progress=progress,
-        max_side=max_side,
+        max_side=max_side or figs.picture_side(sum(1 for it in items if it.parent_id is None)),
         extra_software=dict(software or {}),
+        items=items,
     )
-    ctx.items = incident.media_items()
     ctx.findings = fnd.list_findings(incident)
     if _table_exists(incident, "annotation"):
         from workbench.core.annotations import list_annotations
 
         for a in list_annotations(incident):
             ctx.annotations.setdefault(a.media_id, []).append(a)
-    built: list[Section] = []
-    for i, key in enumerate(chosen):
-        progress(i, len(chosen), f"report: {SECTION_TITLES[key]}")
-        section = _BUILDERS[key](ctx)
-        built.append(replace(section, page_break=bool(built)))
+    # The evidence section is built last: its pictures are made in the pool while the other sections are built.
+    workers = max(1, min(4, os.cpu_count() or 1))
+    pool = ThreadPoolExecutor(max_workers=workers, thread_name_prefix="report-pictures")
+    try:
+        if "evidence" in chosen:
+            _start_pictures(ctx, pool)
+        built: dict[str, Section] = {}
+        for i, key in enumerate(sorted(chosen, key=lambda k: k == "evidence")):
+            progress(i, len(chosen), f"report: {SECTION_TITLES[key]}")
+            built[key] = _BUILDERS[key](ctx)
+    finally:
+        pool.shutdown(wait=True, cancel_futures=True)
+    sections_in_order = [replace(built[key], page_break=i > 0) for i, key in enumerate(chosen)]
     progress(len(chosen), len(chosen), "report assembled")
     footer = f"{info.title} · content {ctx.digest.sha256[:16]}… · audit head {ctx.digest.audit_head[:16]}…"
     return Report(
@@ -1302,7 +1347,7 @@ def build_report(
         audit_head=ctx.digest.audit_head,
         audit_count=ctx.digest.audit_count,
         software=f"Verification Workbench {__version__}",
-        sections=tuple(built),
+        sections=tuple(sections_in_order),
         footer=footer,
         header=f"Verification report · {info.title}",
         findings=fnd.findings_json(incident),

@@ -239,3 +239,13 @@ def test_captures_by_hand(inc: Incident, tmp_path: Path) -> None:
     with pytest.raises(BadInput, match="no time zone"):
         add_capture(inc, html, url=None, captured_at="2024-05-03 12:00")
     assert actions(inc).count("context.capture_add") == 3
+
+
+def test_records_without_trailing_newlines_and_offsets_per_member() -> None:
+    recs = [r[:-4] for r in two_page_records()]  # a careless writer: no CRLF CRLF after the blocks
+    raw = b"".join(recs)
+    offsets = [r.offset for r in iter_records(io.BytesIO(raw))]
+    assert offsets == [sum(len(r) for r in recs[:i]) for i in range(len(recs))]
+    members = [gzip.compress(r) for r in two_page_records()]
+    offsets = [r.offset for r in iter_records(io.BytesIO(b"".join(members)))]
+    assert offsets == [sum(len(m) for m in members[:i]) for i in range(len(members))]

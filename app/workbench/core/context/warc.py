@@ -125,6 +125,19 @@ class _Decompressed:
         self._buf_pos += n
         return out
 
+    def skip_blank(self) -> bool:
+        """Consume line breaks between records; False at the end of the stream."""
+        while True:
+            if not self._buf and not self._more():
+                return False
+            i = 0
+            while i < len(self._buf) and self._buf[i] in (10, 13):
+                i += 1
+            if i:
+                self._take(i)
+            if self._buf:
+                return True
+
     def at_end(self) -> bool:
         while not self._buf:
             if not self._more():
@@ -229,6 +242,8 @@ def _parse_headers(stream: _Decompressed) -> tuple[str, dict[str, str], list[str
 def iter_records(raw: Readable | BinaryIO) -> Iterator[WarcRecord]:
     stream = _Decompressed(raw)
     while True:
+        if not stream.skip_blank():
+            return
         position = stream.position()
         parsed = _parse_headers(stream)
         if parsed is None:
@@ -242,9 +257,7 @@ def iter_records(raw: Readable | BinaryIO) -> Iterator[WarcRecord]:
             raise BadInput("A WARC record has a negative Content-Length: the file is damaged.")
         record = WarcRecord(stream.file_offset(position), version, headers, BlockReader(stream, length), order)
         yield record
-        record.block.drain()
-        stream.readline(4)  # the CRLF CRLF after the block
-        stream.readline(4)
+        record.block.drain()  # the CRLF CRLF after the block is skipped before the next record
 
 
 # --- the HTTP message inside a response record ---------------------------------------------------------------

@@ -8,6 +8,7 @@ skipped.
 
 from __future__ import annotations
 
+import contextlib
 import json
 from dataclasses import replace
 from typing import TYPE_CHECKING, Any
@@ -72,9 +73,14 @@ def layers_from_incident(inc: Any, gazetteer: Gazetteer | None = None) -> MapLay
     info = getattr(inc, "info", None)
     if callable(info):
         try:
-            title = str(getattr(info(), "title", "") or "")
-        except Exception:  # the title is a nicety; the map must still be drawn
-            title = ""
+            details = info()
+        except Exception:  # the title and claimed place are niceties; the map must still be drawn
+            details = None
+        title = str(getattr(details, "title", "") or "")
+        claimed_lat, claimed_lon = getattr(details, "place_lat", None), getattr(details, "place_lon", None)
+        if claimed_lat is not None and claimed_lon is not None:
+            with contextlib.suppress(WorkbenchError):  # an out-of-range claimed place is simply not drawn
+                points.append(MapPoint("claimed", float(claimed_lat), float(claimed_lon), "Claimed place", "place"))
     return MapLayers(points=tuple(points), hypotheses=tuple(hypotheses), bands=tuple(bands), title=title)
 
 

@@ -1,0 +1,159 @@
+"""Plugging the map into the main window's `AppContext` (the window calls `make_panel(ctx, parent)`).
+
+- `ctx.incident_changed` / `ctx.changed` ("media", "hypotheses", "annotations") → the layers are read again;
+- a clicked point's `mediaSelected` → `ctx.select_media`; `ctx.current_media_changed` → the point is selected;
+- `ctx.show_on_map_requested(lat, lon, label)` → the map centres there;
+- the place box searches the offline gazetteer (built in the background the first time it is needed);
+- "Online" is off by default and says so; only then may online tiles and Nominatim be used.
+
+`hypothesisAdded` / `hypothesisMoved` / `measured` are re-emitted by `MapDock` for the window to turn into
+audited, undoable operations (the core has no hypothesis operation yet).
+"""
+
+from __future__ import annotations
+
+import logging
+from typing import Any
+
+from PySide6.QtCore import QTimer, Signal
+from PySide6.QtWidgets import QCheckBox, QHBoxLayout, QLabel, QVBoxLayout, QWidget
+
+from workbench.core.errors import WorkbenchError
+from workbench.core.geo.layers import MapLayers
+from workbench.gui.panels.map.widget import MapView
+
+log = logging.getLogger(__name__)
+
+TOPICS = ("media", "hypotheses", "annotations", "incident")
+
+
+class _Gazetteer:
+    """The offline gazetteer, opened on first use; built in the background when it does not exist yet."""
+
+    def __init__(self, ctx: Any) -> None:
+        self.ctx = ctx
+        self.gz: Any = None
+        self.building = False
+
+    def search(self, text: str) -> list[dict[str, Any]]:
+        from workbench.core.geo.gazetteer import Gazetteer, build, default_path
+
+        if self.gz is None and default_path().exists():
+            self.gz = Gazetteer(default_path())
+        if self.gz is not None:
+            return [p.to_json() for p in self.gz.search(text)]
+        if not self.building:
+            self.building = True
+
+            def done(_: object) -> None:
+                self.building = False
+
+            self.ctx.workers.run(
+                lambda progress: build(default_path(), progress=progress),
+                description="Building the offline gazetteer (once)",
+                on_result=done,
+                on_error=done,
+            )
+        raise WorkbenchError("The offline gazetteer is being built (once, about a minute): search again soon.")
+
+    def close(self) -> None:
+        if self.gz is not None:
+            self.gz.close()
+            self.gz = None
+
+
+class MapDock(QWidget):
+    """The map panel as the window shows it: the map view and the online switch, wired to the context."""
+
+    hypothesisAdded = Signal(float, float)
+    hypothesisMoved = Signal(str, float, float)
+    measured = Signal(object)
+
+    def __init__(self, ctx: Any, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.ctx = ctx
+        self.gazetteer = _Gazetteer(ctx)
+        self.map = MapView(self, place_search=self.gazetteer.search, online_search=self._online_search)
+        self.online = QCheckBox("Online", self)
+        self.online.setToolTip(
+            "Allow online map tiles (OpenStreetMap) and online place search (Nominatim). What you view or search "
+            "is then sent to those servers. Off by default."
+        )
+        self.online.toggled.connect(self.map.set_online)
+        self.note = QLabel("Offline: nothing leaves this computer.", self)
+        self.online.toggled.connect(
+            lambda on: self.note.setText(
+                "Online: viewed tiles and searches are sent to OpenStreetMap servers."
+                if on
+                else "Offline: nothing leaves this computer."
+            )
+        )
+        top = QHBoxLayout()
+        top.setContentsMargins(4, 0, 4, 0)
+        top.addWidget(self.online)
+        top.addWidget(self.note, 1)
+        lay = QVBoxLayout(self)
+        lay.setContentsMargins(0, 0, 0, 0)
+        lay.addLayout(top)
+        lay.addWidget(self.map, 1)
+        self._geocoder: Any = None
+        # Imports announce many changes in a row: read the layers once they settle.
+        self._reload = QTimer(self)
+        self._reload.setSingleShot(True)
+        self._reload.setInterval(300)
+        self._reload.timeout.connect(lambda: self.map.set_layers(self.layers(), keep_view=True))
+
+        self.map.mediaSelected.connect(self._media_clicked)
+        self.map.hypothesisAdded.connect(self.hypothesisAdded)
+        self.map.hypothesisMoved.connect(self.hypothesisMoved)
+        self.map.measured.connect(self.measured)
+        ctx.incident_changed.connect(self.set_incident)
+        ctx.changed.connect(self._changed)
+        ctx.current_media_changed.connect(self._current_media)
+        ctx.show_on_map_requested.connect(self._show)
+        self.set_incident(ctx.incident)
+
+    def _online_search(self, text: str) -> list[dict[str, Any]]:
+        from workbench.core.geo.online import MemoryCache, OnlineGeocoder
+
+        if self._geocoder is None:
+            self._geocoder = OnlineGeocoder(self.map.is_online, MemoryCache())
+        result: list[dict[str, Any]] = self._geocoder.search(text)
+        return result
+
+    def layers(self) -> MapLayers:
+        from workbench.core.geo.incident_layers import layers_from_incident
+
+        inc = self.ctx.incident
+        if inc is None:
+            return MapLayers()
+        try:
+            return layers_from_incident(inc, self.gazetteer.gz)
+        except WorkbenchError as exc:
+            self.ctx.error_raised.emit(str(exc))
+            return MapLayers()
+
+    def set_incident(self, incident: object) -> None:
+        self.map.set_layers(self.layers())
+
+    def _changed(self, changes: Any) -> None:
+        topics = getattr(changes, "topics", ())
+        if any(t in topics for t in TOPICS):
+            self._reload.start()
+
+    def _media_clicked(self, media_id: str) -> None:
+        try:
+            self.ctx.select_media([int(media_id)])
+        except ValueError:
+            log.debug("not a media id: %s", media_id)
+
+    def _current_media(self, media_id: object) -> None:
+        if media_id is not None:
+            self.map.select_media(str(media_id))
+
+    def _show(self, lat: float, lon: float, label: str) -> None:
+        self.map.show_place({"name": label, "lat": lat, "lon": lon})
+
+    def closeEvent(self, event: Any) -> None:
+        self.gazetteer.close()
+        super().closeEvent(event)

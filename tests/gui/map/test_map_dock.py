@@ -1,0 +1,40 @@
+"""The map panel inside the window's context: the incident's layers, selection both ways, place search."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+from PySide6.QtCore import QCoreApplication, QEvent
+
+from tests.gui.map.conftest import js
+from workbench.gui.panels.map import AREA, TITLE, make_panel
+
+
+def test_dock_shows_the_incident_and_follows_selection(
+    qtbot: Any, ctx: Any, demo_incident: Path, map_cache: Path
+) -> None:
+    dock = make_panel(ctx)
+    assert (TITLE, AREA) == ("Map", "right")
+    dock.resize(900, 650)
+    dock.show()
+    view = dock.map
+    with qtbot.waitSignal(view.pageReady, timeout=20000):
+        ctx.open_incident(demo_incident, read_only=True)
+    stats = js(qtbot, view, "WB.stats()")
+    assert stats["points"] >= 4  # the demo's GPS photos and its claimed place
+    kinds = {p.kind for p in view.layers.points}
+    assert {"exif", "place"} <= kinds
+    with qtbot.waitSignal(ctx.current_media_changed, timeout=10000) as sig:
+        js(qtbot, view, "WB.markers['media:2'].fire('click'); 1")
+    assert sig.args == [2]
+    ctx.select_media([1])
+    qtbot.waitUntil(lambda: js(qtbot, view, "WB.selected") == "media:1", timeout=10000)
+    ctx.show_on_map_requested.emit(48.2, 16.37, "here <b>")
+    qtbot.waitUntil(lambda: js(qtbot, view, "WB.layers.found.getLayers().length") == 1, timeout=10000)
+    assert not dock.online.isChecked() and "nothing leaves" in dock.note.text()
+    assert view.blocked_requests() == []
+    ctx.close_incident()
+    dock.close()
+    dock.deleteLater()
+    QCoreApplication.sendPostedEvents(None, QEvent.Type.DeferredDelete)

@@ -306,46 +306,55 @@ class ThreadNode:
     relation: str  # "root", "reply", "quote", "repost"
 
 
-def thread(incident: Incident, post_id: int) -> list[ThreadNode]:
-    """The reconstructed thread around a post: up the reply chain to its root, then every reply below, depth-first.
+def thread(incident: Incident, post_id: int, *, max_depth: int = 200) -> list[ThreadNode]:
+    """The reconstructed thread around a post: up the reply chain to its root, then every reply, quote and repost
+    below it, depth-first in time order.
 
     Only posts in the incident can appear; a missing parent makes the earliest known ancestor the root.
     """
     start = post(incident, post_id)
     with incident.read() as conn:
+        root_id = start.id
+        reply_to = start.reply_to
+        seen = {root_id}
+        while reply_to:
+            row = conn.exec_driver_sql(
+                "SELECT id, platform_id, reply_to FROM post WHERE platform = ? AND platform_id = ?",
+                (start.platform, reply_to),
+            ).first()
+            if row is None or int(row[0]) in seen:
+                break
+            root_id, reply_to = int(row[0]), row[2]
+            seen.add(root_id)
         rows = conn.exec_driver_sql(
-            "SELECT id, platform_id, reply_to, quote_of, repost_of, conversation_id FROM post WHERE platform = ?",
-            (start.platform,),
+            "WITH RECURSIVE tree(id, platform_id, depth, relation, parent) AS ("
+            " SELECT id, platform_id, 0, 'root', NULL FROM post WHERE id = ?"
+            " UNION ALL"
+            " SELECT p.id, p.platform_id, t.depth + 1,"
+            "  CASE WHEN p.reply_to = t.platform_id THEN 'reply' WHEN p.quote_of = t.platform_id THEN 'quote'"
+            "  ELSE 'repost' END, t.id"
+            " FROM tree t JOIN post p ON p.platform = ? AND p.id != t.id AND"
+            "  (p.reply_to = t.platform_id OR p.quote_of = t.platform_id OR p.repost_of = t.platform_id)"
+            " WHERE t.depth < ?)"
+            " SELECT id, depth, relation, parent FROM tree",
+            (root_id, start.platform, max_depth),
         ).all()
-    by_pid = {str(r[1]): int(r[0]) for r in rows}
-    parent: dict[int, int] = {}
-    children: dict[int, list[tuple[int, str]]] = {}
-    for r in rows:
-        for col, relation in ((2, "reply"), (3, "quote"), (4, "repost")):
-            target = by_pid.get(str(r[col])) if r[col] else None
-            if target is not None and target != int(r[0]):
-                children.setdefault(target, []).append((int(r[0]), relation))
-                if relation == "reply":
-                    parent[int(r[0])] = target
-    root = start.id
-    guard = 0
-    while root in parent and guard < 10000:
-        root = parent[root]
-        guard += 1
-    out: list[tuple[int, int, str]] = []
-    seen: set[int] = set()
-    stack: list[tuple[int, int, str]] = [(root, 0, "root")]
+    children: dict[int | None, list[tuple[int, int, str]]] = {}
+    for node_id, depth, relation, parent in rows:
+        children.setdefault(parent, []).append((int(node_id), int(depth), str(relation)))
+    loaded = {i: post(incident, i) for i in {int(r[0]) for r in rows}}
+    out: list[ThreadNode] = []
+    placed: set[int] = set()
+    stack = list(reversed(children.get(None, [])))
     while stack:
-        node, depth, relation = stack.pop()
-        if node in seen:
-            continue
-        seen.add(node)
-        out.append((node, depth, relation))
-        for child, rel in reversed(children.get(node, [])):
-            stack.append((child, depth + 1, rel))
-    loaded = {p.id: p for p in (post(incident, n) for n, _, _ in out)}
-    nodes = [ThreadNode(loaded[n], d, rel) for n, d, rel in out]
-    return nodes
+        node_id, depth, relation = stack.pop()
+        if node_id in placed:
+            continue  # reached twice (a reply that also quotes): shown once, where first met
+        placed.add(node_id)
+        out.append(ThreadNode(loaded[node_id], depth, relation))
+        kids = sorted(children.get(node_id, []), key=lambda k: (loaded[k[0]].created_utc or "", k[0]))
+        stack.extend(reversed(kids))
+    return out
 
 
 # --- account cards --------------------------------------------------------------------------------------------

@@ -181,3 +181,19 @@ def test_stored_file_is_plain_sqlite_with_posts(inc: Incident, tmp_path: Path) -
     conn = sqlite3.connect(inc.path)
     assert conn.execute("SELECT count(*) FROM post").fetchone()[0] == 3
     conn.close()
+
+
+def test_thread_survives_reply_cycles(inc: Incident, tmp_path: Path) -> None:
+    table = tmp_path / "cycle.csv"
+    rows = ["id,author,created,text,reply_to,quote_of"]
+    rows += [
+        "a,u1,2024-03-01T10:00:00Z,first,b,b",
+        "b,u2,2024-03-01T10:01:00Z,second,a,a",
+        "c,u3,2024-03-01T10:02:00Z,x,b,a",
+    ]
+    table.write_text("\n".join(rows) + "\n")
+    import_export(inc, table, fmt="csv")
+    c = queries.find_post(inc, "generic", "c")
+    assert c is not None
+    nodes = queries.thread(inc, c.id)
+    assert sorted(n.post.platform_id for n in nodes) == ["a", "b", "c"]  # each once, no endless loop

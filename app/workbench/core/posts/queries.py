@@ -335,7 +335,7 @@ def thread(incident: Incident, post_id: int, *, max_depth: int = 200) -> list[Th
             "  ELSE 'repost' END, t.id"
             " FROM tree t JOIN post p ON p.platform = ? AND p.id != t.id AND"
             "  (p.reply_to = t.platform_id OR p.quote_of = t.platform_id OR p.repost_of = t.platform_id)"
-            " WHERE t.depth < ?)"
+            " WHERE t.depth < ? LIMIT 20000)"
             " SELECT id, depth, relation, parent FROM tree",
             (root_id, start.platform, max_depth),
         ).all()

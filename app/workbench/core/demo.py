@@ -8,6 +8,7 @@ copy with its metadata stripped, an edited version, a short video and unrelated 
 from __future__ import annotations
 
 import io
+import json
 import math
 import os
 import tempfile
@@ -19,6 +20,7 @@ from typing import Any
 
 import numpy as np
 
+from workbench.core.analysis import add_hypothesis, add_measurement, add_time_window, set_claimed_place_time
 from workbench.core.errors import IncidentExists
 from workbench.core.incident import Incident
 from workbench.core.ingest import add_evidence
@@ -231,10 +233,24 @@ def video_bytes(seconds: float = 3.0, fps: int = 10, size: tuple[int, int] = (32
     return buf.getvalue()
 
 
+POLE_FILE = "DSCF4030.JPG"
+POLE_INSTANT = datetime(2025, 3, 14, 7, 42, 0, tzinfo=UTC)  # 08:42 CET, the morning the claim names
+
+
+def pole_scene() -> Any:
+    """A street pole and its shadow in the square at the claimed morning, rendered with the true sun."""
+    from workbench.core.sun.scene import render_pole_scene
+
+    return render_pole_scene(DEMO_PLACE[0], DEMO_PLACE[1], POLE_INSTANT, pole_height_m=3.0, zone_name="Europe/Vienna")
+
+
 def write_demo_files(folder: Path) -> list[Path]:
     """The demo's evidence files, written into `folder`, in the order they are added."""
     folder.mkdir(parents=True, exist_ok=True)
     paths: list[Path] = []
+    pole = folder / POLE_FILE
+    pole.write_bytes(pole_scene().jpeg)
+    paths.append(pole)
     for photo in PHOTOS:
         path = folder / photo.filename
         path.write_bytes(photo_bytes(photo))
@@ -264,26 +280,49 @@ def build_demo(path: Path | str, *, progress: Progress | None = None, analyst: s
             files = write_demo_files(Path(tmp))
             add_evidence(inc, files, progress=progress, acquired_by=analyst, note="demo evidence", workers=1)
         claimed = datetime(2025, 3, 14, 8, 30, tzinfo=DEMO_TZ).astimezone(UTC)
-        with inc.write() as conn:
-            conn.exec_driver_sql(
-                "UPDATE incident SET place_lat = ?, place_lon = ?, place_time_zone = ?, claimed_time_utc = ? "
-                "WHERE id = 1",
-                (DEMO_PLACE[0], DEMO_PLACE[1], "Europe/Vienna", claimed.isoformat()),
-            )
-            inc.record(
-                conn,
-                "incident.claimed_place_time",
-                "incident",
-                1,
-                {
-                    "lat": DEMO_PLACE[0],
-                    "lon": DEMO_PLACE[1],
-                    "time_zone": "Europe/Vienna",
-                    "claimed_utc": claimed.isoformat(),
-                },
-            )
+        set_claimed_place_time(
+            inc, lat=DEMO_PLACE[0], lon=DEMO_PLACE[1], time_zone="Europe/Vienna", claimed_utc=claimed.isoformat()
+        )
+        _demo_analysis(inc)
     os.replace(building, path)
     return path
+
+
+def _demo_analysis(inc: Incident) -> None:
+    """What an analyst would have done first: measure the pole's shadow, solve for the time, mark the square."""
+    from workbench.core.sun.records import measurement_record, window_records
+    from workbench.core.sun.shadows import combine, measure_pixels
+    from workbench.core.sun.solve import solve_when_dates
+
+    scene = pole_scene()
+    pole_item = next(m for m in inc.media_items() if m.filename == POLE_FILE)
+    measurement = measure_pixels(
+        scene.base, scene.top, scene.tip, error_px=3.0, label="Lamp pole by the fountain"
+    ).confirm()  # the scene is rendered square-on on flat ground: they hold
+    add_measurement(inc, measurement_record(measurement), media_id=pole_item.id)
+    when = solve_when_dates(DEMO_PLACE[0], DEMO_PLACE[1], combine([measurement]), POLE_INSTANT.date())
+    for record in window_records(when, label="Shadow of the lamp pole fits"):
+        add_time_window(
+            inc,
+            record["start_utc"],
+            record["end_utc"],
+            label=record["label"],
+            kind=record["kind"],
+            method=record["method"],
+            inputs=json.loads(record["inputs_json"]),
+            media_id=pole_item.id,
+            note=record["note"],
+        )
+    add_hypothesis(
+        inc,
+        DEMO_PLACE[0],
+        DEMO_PLACE[1],
+        label="Hauptplatz (the claimed square)",
+        radius_m=120.0,
+        status="candidate",
+        confidence=0.6,
+        note="Facades and the blue HAUPTPLATZ sign match DSCF4021; the EXIF GPS of the camera originals is here.",
+    )
 
 
 def distance_m(a: tuple[float, float], b: tuple[float, float]) -> float:

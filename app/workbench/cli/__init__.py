@@ -18,7 +18,7 @@ from workbench import __version__
 from workbench.core.errors import WorkbenchError
 
 # Areas in the order their commands are listed in --help. A missing module is skipped, so an area can land later.
-_AREAS = ("evidence", "media", "sun", "geo", "posts", "context", "report", "demo")
+_AREAS = ("evidence", "media", "forensics", "sun", "geo", "posts", "context", "report", "demo")
 
 EXIT_OK = 0
 EXIT_FAILED_CHECK = 1  # e.g. `verify` found damage

@@ -90,7 +90,8 @@ class ChecksView(_RefView):
             self.set_incident(incident)
 
     def refresh(self, changes: Changes) -> None:
-        if changes.topics:
+        topics = ("posts", "media", "timeline", "incident", "windows", "hypotheses", "pixels")
+        if any(t in changes for t in topics):
             self.reload()
 
     def reload(self) -> None:

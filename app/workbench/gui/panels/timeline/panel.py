@@ -181,7 +181,7 @@ class TimelinePanel(QWidget):
         self.reload()
 
     def refresh(self, changes: Changes) -> None:
-        if any(t in changes for t in ("posts", "media", "timeline", "incident", "analysis", "windows")):
+        if any(t in changes for t in ("posts", "media", "timeline", "incident", "windows", "hypotheses")):
             self.reload()
 
     def reload(self) -> None:

@@ -223,3 +223,20 @@ def test_image_groups_mark_first_seen(inc: Incident, tmp_path: Path) -> None:
     assert g.appearances[2].distance == 2
     assert g.spread_seconds == 360.0
     assert provenance.image_groups(inc, threshold=1)[0].media_ids == (photo1,)  # same file, two posts
+
+
+def test_add_event_command_undo_redo(inc: Incident) -> None:
+    from workbench.core.timeline.edits import AddTimelineEvent
+    from workbench.core.undo import History
+
+    history = History(inc)
+    command = AddTimelineEvent(at_utc=datetime(2024, 3, 1, 9, 58, tzinfo=UTC), label="sirens", uncertainty_s=30)
+    assert "timeline" in history.push(command)
+    assert [e.label for e in events.build_events(inc) if e.kind == "analyst"] == ["sirens"]
+    history.undo()
+    assert [e for e in events.build_events(inc) if e.kind == "analyst"] == []
+    history.redo()
+    again = [e for e in events.build_events(inc) if e.kind == "analyst"]
+    assert [(e.label, e.object_id) for e in again] == [("sirens", command.event_id)]
+    actions = [e.action for e in inc.audit_log()][-3:]
+    assert actions == ["timeline.event_add", "timeline.event_delete", "timeline.event_restore"]

@@ -100,3 +100,24 @@ def test_empty_and_closed(qtbot, tmp_path: Path) -> None:  # type: ignore[no-unt
         assert panel.points is not None and len(panel.points.at) == 0
         panel.set_incident(None)
         assert panel.points is None and panel.lane_axis.names == ()
+
+
+def test_add_event_dialog_and_command(qtbot, inc: Incident) -> None:  # type: ignore[no-untyped-def]
+    from workbench.gui.panels.timeline.dialogs import AddEventDialog
+
+    panel = TimelinePanel(inc)
+    qtbot.addWidget(panel)
+    dialog = AddEventDialog(datetime(2024, 3, 1, 9, 0, tzinfo=UTC))
+    qtbot.addWidget(dialog)
+    assert not dialog.ok_button.isEnabled()  # no label yet
+    dialog.label.setText("broadcast")
+    dialog.time.setText("2024-03-01T11:30:00")
+    assert not dialog.ok_button.isEnabled() and "zone" in dialog.problem.text()
+    dialog.time.setText("2024-03-01T11:30:00+02:00")
+    dialog.uncertainty.setValue(5)
+    assert dialog.ok_button.isEnabled()
+    before = len(panel._overlays)
+    panel.apply(dialog.command())
+    assert len(panel._overlays) == before + 2  # the line and its ±5 min band
+    event = next(e for e in panel.events if e.label == "broadcast")
+    assert event.at == datetime(2024, 3, 1, 9, 30, tzinfo=UTC) and (event.end - event.start).total_seconds() == 600

@@ -80,6 +80,8 @@ def wire(ctx: AppContext, panel: Any, *extra: Any) -> None:
         ctx.changed.connect(w.refresh)
         w.mediaSelected.connect(on_media)
         w.selectionChanged.connect(lambda ids, w=w: hub.select(tuple(ids), w))
+        if hasattr(w, "push_command"):
+            w.push_command = ctx.push
         if hasattr(w, "accountsSelected"):
             w.accountsSelected.connect(on_accounts)
         if ctx.incident is not None:

@@ -11,6 +11,7 @@ ids and `mediaSelected(tuple[int, ...])` with media ids; `select_posts(ids)` hig
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import UTC, datetime, timedelta, tzinfo
 from typing import Any
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
@@ -96,6 +97,8 @@ class TimelinePanel(QWidget):
         self.events: list[TimelineEvent] = []
         self._selected: tuple[int, ...] = ()
         self._overlays: list[Any] = []
+        # How edits are applied: the window sets this to `ctx.push` (undo stack, broadcast); alone, done directly.
+        self.push_command: Callable[[Any], Any] | None = None
 
         self.zone_box = QComboBox()
         self.zone_box.currentIndexChanged.connect(self._zone_changed)
@@ -105,6 +108,11 @@ class TimelinePanel(QWidget):
         self.lanes_box.currentIndexChanged.connect(lambda _=0: self.reload())
         fit = QPushButton("Fit all")
         fit.clicked.connect(self.fit)
+        self.add_button = QPushButton("Add event…")
+        self.add_button.setToolTip(
+            "Put an event on the timeline: a reported explosion, a broadcast, with its uncertainty"
+        )
+        self.add_button.clicked.connect(self.add_event)
         self.status = QLabel()
         self.status.setTextFormat(Qt.TextFormat.PlainText)
         bar = QHBoxLayout()
@@ -112,6 +120,7 @@ class TimelinePanel(QWidget):
         bar.addWidget(self.zone_box)
         bar.addWidget(self.lanes_box)
         bar.addWidget(fit)
+        bar.addWidget(self.add_button)
         bar.addStretch(1)
         bar.addWidget(self.status)
 
@@ -280,6 +289,25 @@ class TimelinePanel(QWidget):
             xRange=(lo - pad, hi + pad), yRange=(-0.5, len(self.lane_axis.names) - 0.5), padding=0
         )
         self._zone_changed()
+
+    # --- editing -------------------------------------------------------------------------------------------
+    def add_event(self) -> None:
+        from workbench.gui.panels.timeline.dialogs import AddEventDialog
+
+        if self._incident is None:
+            return
+        (x0, x1), _ = self.plot.getViewBox().viewRange()
+        dialog = AddEventDialog(datetime.fromtimestamp((x0 + x1) / 2, UTC), self)
+        if dialog.exec():
+            self.apply(dialog.command())
+
+    def apply(self, command: Any) -> None:
+        """Run an edit command: through the window's undo stack when embedded, else directly."""
+        if self.push_command is not None:
+            self.push_command(command)
+        elif self._incident is not None:
+            command.do(self._incident)
+            self.reload()
 
     # --- selection -------------------------------------------------------------------------------------------
     def select_posts(self, post_ids: tuple[int, ...] | list[int]) -> None:

@@ -52,3 +52,20 @@ def test_import_refusal_is_shown(qtbot, ctx, tmp_path: Path) -> None:  # type: i
     ctx.error_raised.connect(messages.append)
     assert dock.import_path(z) is None
     assert "zip archive" in messages[-1]
+
+
+def test_timeline_event_goes_through_the_undo_stack(qtbot, ctx, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    from datetime import UTC, datetime
+
+    from workbench.core.timeline.edits import AddTimelineEvent
+
+    timeline = make_timeline(ctx)
+    qtbot.addWidget(timeline)
+    ctx.create_incident(tmp_path / "c.incident", title="x")
+    timeline.timeline.apply(AddTimelineEvent(at_utc=datetime(2024, 3, 1, 9, tzinfo=UTC), label="sirens"))
+    assert [e.label for e in timeline.timeline.events] == ["sirens"]
+    assert ctx.undo_stack.canUndo()
+    ctx.undo_stack.undo()
+    assert timeline.timeline.events == []
+    ctx.undo_stack.redo()
+    assert [e.label for e in timeline.timeline.events] == ["sirens"]

@@ -66,6 +66,7 @@ def test_filter_sort_select_and_details(qtbot, inc: Incident) -> None:  # type: 
     root = panel.thread_view.topLevelItem(0)
     assert root.childCount() == 1 and "(zone unknown" not in root.text(2)  # the reply 777/3 below it
     assert panel.card.labels["Posts here"].text() == "5"
+    assert panel.card.labels["Hours (UTC)"].text().startswith(" " * 10 + "█")  # all five at 10-11 h UTC
 
 
 def test_media_of_selected_posts_and_external_selection(qtbot, inc: Incident) -> None:  # type: ignore[no-untyped-def]
@@ -108,3 +109,15 @@ def test_reload_on_changes(qtbot, tmp_path: Path) -> None:  # type: ignore[no-un
         assert panel.model.rowCount() == 3
         panel.set_incident(None)
         assert panel.model.rowCount() == 0
+
+
+def test_account_card_age_at_the_post(qtbot, inc: Incident) -> None:  # type: ignore[no-untyped-def]
+    panel = PostsPanel(inc)
+    qtbot.addWidget(panel)
+    tweet = queries.find_post(inc, "twitter", "100")
+    assert tweet is not None
+    panel.table.selectRow(panel.model.row_of(tweet.id) or 0)
+    labels = panel.card.labels
+    assert labels["Age at this post"].text() == "5.5 days"  # created 2024-02-25, posted 2024-03-01 12:05 UTC
+    assert "created" in labels["Flags"].text() and "indicator, not proof" in labels["Flags"].text()
+    assert labels["Followers / following"].text() == "10 / 5"

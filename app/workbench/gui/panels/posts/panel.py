@@ -182,8 +182,8 @@ def _plain_label(text: str = "") -> QLabel:
 class AccountCard(QWidget):
     """The author's card: age at the time of the post, audience, cadence, flags."""
 
-    FIELDS = ("Account", "Name", "Created", "Age at first post", "Followers / following", "Posts here",
-              "Cadence", "Bio", "Links", "Flags")  # fmt: skip
+    FIELDS = ("Account", "Name", "Created", "Age at this post", "Age at first post", "Followers / following",
+              "Posts here", "Cadence", "Hours (UTC)", "Bio", "Links", "Flags")  # fmt: skip
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -193,7 +193,7 @@ class AccountCard(QWidget):
             self.labels[name] = _plain_label()
             form.addRow(name, self.labels[name])
 
-    def show_card(self, card: queries.AccountCard | None) -> None:
+    def show_card(self, card: queries.AccountCard | None, post: Post | None = None) -> None:
         if card is None:
             for label in self.labels.values():
                 label.setText("")
@@ -204,8 +204,14 @@ class AccountCard(QWidget):
         peak = max(range(24), key=lambda h: card.hour_histogram[h]) if any(card.hour_histogram) else None
         if peak is not None:
             cadence += f"; most at {peak:02d}:00 UTC"
+        at_post = "unknown"
+        if post is not None and post.created is not None and a.created is not None:
+            days = (post.created - a.created).total_seconds() / 86400
+            at_post = f"{days:.1f} days" if days < 60 else f"{days / 365.25:.1f} years ({days:.0f} days)"
         values = {
             "Account": a.label,
+            "Age at this post": at_post,
+            "Hours (UTC)": _sparkline(card.hour_histogram),
             "Name": a.display_name or "",
             "Created": a.created_utc or "unknown",
             "Age at first post": age,
@@ -218,6 +224,15 @@ class AccountCard(QWidget):
         }
         for name, value in values.items():
             self.labels[name].setText(value)
+
+
+def _sparkline(counts: tuple[int, ...]) -> str:
+    """24 hourly counts as bars, 00 h to 23 h."""
+    top = max(counts) if counts else 0
+    if not top:
+        return "no dated posts"
+    bars = "▁▂▃▄▅▆▇█"
+    return "".join(" " if c == 0 else bars[min(7, int(c / top * 7.999))] for c in counts) + "  (00–23 h)"
 
 
 def _n(value: int | None) -> str:
@@ -395,7 +410,7 @@ class PostsPanel(QWidget):
         self.raw_view.setPlainText(queries.post_raw(self._incident, post.id))
         self._show_thread(post)
         self.card.show_card(
-            queries.account_card(self._incident, post.account_id) if post.account_id is not None else None
+            queries.account_card(self._incident, post.account_id) if post.account_id is not None else None, post
         )
 
     def _show_thread(self, post: Post) -> None:

@@ -230,7 +230,9 @@ def _store(
             conn.exec_driver_sql("DELETE FROM overlay_tile WHERE reference_id = ?", (reference_id,))
             action = "context.reference_place"
         count = 0
-        for z, x, y, data in cut_tiles(image, transform, tile_plan=tile_plan, progress=progress):
+        tiles = cut_tiles(image, transform, tile_plan=tile_plan, progress=progress)
+        del image  # the tiler drops each pyramid level when done with it
+        for z, x, y, data in tiles:
             conn.exec_driver_sql(
                 "INSERT INTO overlay_tile (reference_id, z, x, y, data) VALUES (?, ?, ?, ?, ?)",
                 (reference_id, z, x, y, data),

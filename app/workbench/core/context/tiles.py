@@ -11,8 +11,10 @@ from __future__ import annotations
 
 import io
 import math
+import os
 import warnings
 from collections.abc import Iterator
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from typing import Any
 
@@ -95,13 +97,6 @@ def open_for_tiles(data: bytes | io.BytesIO | Any) -> Image.Image:
     return image
 
 
-def _pyramid(image: Image.Image) -> list[Image.Image]:
-    levels = [image]
-    while max(levels[-1].size) > TILE:
-        levels.append(levels[-1].reduce(2))
-    return levels
-
-
 def cut_tiles(
     image: Image.Image,
     transform: GeoTransform,
@@ -109,39 +104,58 @@ def cut_tiles(
     tile_plan: TilePlan | None = None,
     quality: int = 82,
     progress: Progress | None = None,
+    workers: int | None = None,
 ) -> Iterator[tuple[int, int, int, bytes]]:
-    """(z, x, y, WebP bytes) for every tile touching the image, lowest zoom first."""
+    """(z, x, y, WebP bytes) for every tile touching the image, highest zoom first.
+
+    Zooms go from the full-resolution level down, each pyramid level made from the one before and that one then
+    dropped, so at most two levels are in memory (the caller should not keep its own reference to `image`).
+    Tiles are cut on a few threads (Pillow's resampling and WebP encoding release the GIL)."""
     width, height = image.size
     tp = tile_plan or plan(transform, width, height)
     bounds = transform.bounds(width, height)
-    levels = _pyramid(image)
+    level_image: Image.Image | None = image
+    del image
+    level_index = 0
     corners_ll = transform.corners(width, height)
     corners_merc = [lonlat_to_mercator(lon, lat) for lat, lon in corners_ll]
     ground = transform.pixel_size_m(width, height)
     lat_c = (bounds[0] + bounds[2]) / 2
     merc_per_pixel = ground / max(math.cos(math.radians(lat_c)), 1e-6)
+    count = workers or max(1, min(os.cpu_count() or 1, 4))
     done = 0
-    for z in range(tp.min_zoom, tp.max_zoom + 1):
-        n = 1 << z
-        size = 2 * MERCATOR_MAX / n
-        tile_px = size / TILE  # mercator metres per tile pixel
-        level = max(0, min(len(levels) - 1, math.floor(math.log2(max(tile_px / merc_per_pixel, 1.0)))))
-        src = levels[level]
-        scale = 1 << level
-        x0, y0, x1, y1 = _tile_range(bounds, z)
-        for ty in range(y0, y1 + 1):
-            for tx in range(x0, x1 + 1):
-                if progress is not None and done % 64 == 0:
+
+    def encode(args: tuple[Image.Image, int, float, float, float]) -> bytes | None:
+        src, scale, left, top, tile_px = args
+        tile = _one_tile(src, scale, transform, left, top, tile_px, corners_merc)
+        if tile is None:
+            return None
+        buf = io.BytesIO()
+        tile.save(buf, "WEBP", quality=quality, method=2)
+        return buf.getvalue()
+
+    with ThreadPoolExecutor(max_workers=count) as pool:
+        for z in range(tp.max_zoom, tp.min_zoom - 1, -1):
+            n = 1 << z
+            size = 2 * MERCATOR_MAX / n
+            tile_px = size / TILE  # mercator metres per tile pixel
+            wanted = max(0, math.floor(math.log2(max(tile_px / merc_per_pixel, 1.0))))
+            assert level_image is not None
+            while level_index < wanted and max(level_image.size) > TILE:
+                level_image = level_image.reduce(2)  # the previous level is dropped here
+                level_index += 1
+            src, scale = level_image, 1 << level_index
+            x0, y0, x1, y1 = _tile_range(bounds, z)
+            coords = [(tx, ty) for ty in range(y0, y1 + 1) for tx in range(x0, x1 + 1)]
+            for start in range(0, len(coords), 64 * count):
+                batch = coords[start : start + 64 * count]
+                if progress is not None:
                     progress(done, tp.count, f"cutting map tiles (zoom {z})")
-                done += 1
-                left = -MERCATOR_MAX + tx * size
-                top = MERCATOR_MAX - ty * size
-                tile = _one_tile(src, scale, transform, left, top, tile_px, corners_merc)
-                if tile is None:
-                    continue
-                buf = io.BytesIO()
-                tile.save(buf, "WEBP", quality=quality, method=4)
-                yield z, tx, ty, buf.getvalue()
+                jobs = [(src, scale, -MERCATOR_MAX + tx * size, MERCATOR_MAX - ty * size, tile_px) for tx, ty in batch]
+                for (tx, ty), data in zip(batch, pool.map(encode, jobs), strict=True):
+                    done += 1
+                    if data is not None:
+                        yield z, tx, ty, data
 
 
 def _one_tile(

@@ -183,3 +183,46 @@ def test_safe_child_refuses_escapes(tmp_path: Path) -> None:
 def test_html_to_text_never_keeps_markup() -> None:
     text, links = html_to_text('<p>a<br>b</p><a href="javascript:alert(1)">x</a><a href="https://ok">y</a>')
     assert text == "a\nb\n\nxy" and links == ("https://ok",)
+
+
+def test_facebook_posts_and_messenger_thread(tmp_path: Path) -> None:
+    root = tmp_path / "facebook-user"
+    fx.jpeg(root / "photos_and_videos" / "album" / "p.jpg", seed=4)
+    posts_dir = root / "posts"
+    posts_dir.mkdir(parents=True)
+    posts = [
+        {
+            "timestamp": 1709290000,
+            "attachments": [
+                {"data": [{"media": {"uri": "photos_and_videos/album/p.jpg", "creation_timestamp": 1709289000}}]}
+            ],
+            "data": [{"post": fx.mojibake("Brücke zerstört? #fake")}],
+            "title": fx.mojibake("Jörg updated his status."),
+        }
+    ]
+    path = posts_dir / "your_posts_1.json"
+    path.write_text(json.dumps(posts))
+    assert detect(path) == "meta"
+    (post,) = [r for r in parse(path, "meta") if isinstance(r, ParsedPost)]
+    assert post.platform == "facebook" and post.text == "Brücke zerstört? #fake" and post.hashtags == ("fake",)
+    assert post.created_utc == "2024-03-01T10:46:40+00:00"
+    assert post.attachments[0].path == (root / "photos_and_videos" / "album" / "p.jpg").resolve()
+    inbox = root / "messages" / "inbox" / "anna_1"
+    inbox.mkdir(parents=True)
+    thread = {
+        "participants": [{"name": "Anna"}, {"name": "Me"}],
+        "title": "Anna",
+        "messages": [
+            {"sender_name": fx.mojibake("Anna Łuk"), "timestamp_ms": 1709290000123, "content": "look",
+             "photos": [{"uri": "photos_and_videos/album/p.jpg", "creation_timestamp": 1709289000}]},
+            {"sender_name": "Me", "timestamp_ms": 1709290005000, "share": {"link": "https://example.org/x"}},
+        ],
+    }  # fmt: skip
+    tpath = inbox / "message_1.json"
+    tpath.write_text(json.dumps(thread))
+    records = list(parse(tpath, "meta"))
+    msgs = [r for r in records if isinstance(r, ParsedPost)]
+    names = {r.display_name for r in records if isinstance(r, ParsedAccount)}
+    assert names == {"Anna Łuk", "Me"}
+    assert msgs[0].created_utc == "2024-03-01T10:46:40.123+00:00" and msgs[0].attachments[0].path is not None
+    assert msgs[1].links == ("https://example.org/x",) and msgs[0].conversation_id == msgs[1].conversation_id

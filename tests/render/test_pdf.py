@@ -16,7 +16,7 @@ from pathlib import Path
 import pypdf
 import pytest
 
-from tests.core.report.fixtures import HOSTILE, SCRIPTS, add_posts, script_posts
+from tests.core.report.fixtures import HOSTILE, SCRIPTS, add_posts, item_id, script_posts
 from workbench.cli import main as cli_main
 from workbench.core import findings as fnd
 from workbench.core.incident import Incident
@@ -75,7 +75,8 @@ def test_markup_in_evidence_is_printed_as_text(demo: Incident, tmp_path: Path) -
 
 
 def test_pages_have_footer_with_digest_audit_head_and_page_numbers(demo: Incident, tmp_path: Path) -> None:
-    fnd.add_finding(demo, "The sign names the square.", confidence="high", evidence=["media:1"])
+    original = item_id(demo, "DSCF4021.JPG")
+    fnd.add_finding(demo, "The sign names the square.", confidence="high", evidence=[f"media:{original}"])
     fnd.set_verdict(demo, "likely", "Place and time agree; the source was not reached.")
     report = build_report(demo, "title,findings,evidence,appendix")
     out = tmp_path / "r.pdf"
@@ -104,7 +105,7 @@ def test_section_choice_is_respected(demo: Incident, tmp_path: Path) -> None:
     text = flat(pdftotext(out))
     assert "Methodology and limitations" in text
     assert "What it cannot prove" in text and "Error level analysis" in text
-    for absent in ("Summary of findings", "Audit log", "Chronolocation", "Item 1 ·"):
+    for absent in ("Summary of findings", "Audit log", "Chronolocation", "DSCF4021.JPG"):
         assert absent not in text
 
 
@@ -112,11 +113,12 @@ def test_preview_document_holds_the_figures(demo: Incident) -> None:
     report = build_report(demo, "evidence")
     doc = report_document(report, width=600)
     assert doc.pageCount() >= 1
-    assert "Item 1 · DSCF4021.JPG" in doc.toPlainText()
+    original = item_id(demo, "DSCF4021.JPG")
+    assert f"Item {original} · DSCF4021.JPG" in doc.toPlainText()
     from PySide6.QtCore import QUrl
     from PySide6.QtGui import QImage, QTextDocument
 
-    image = doc.resource(QTextDocument.ResourceType.ImageResource, QUrl("figure:item-1"))
+    image = doc.resource(QTextDocument.ResourceType.ImageResource, QUrl(f"figure:item-{original}"))
     assert isinstance(image, QImage) and not image.isNull()
     assert doc.resource(QTextDocument.ResourceType.ImageResource, QUrl("file:///etc/hostname")) is None
 
@@ -190,4 +192,21 @@ def test_write_report_runs_off_the_main_thread(demo: Incident, tmp_path: Path) -
     thread.start()
     thread.join(120)
     assert not errors and out.exists()
-    assert "Item 1 · DSCF4021.JPG" in flat(pdftotext(out))
+    assert f"Item {item_id(demo, 'DSCF4021.JPG')} · DSCF4021.JPG" in flat(pdftotext(out))
+
+
+def test_contents_name_the_pages_the_sections_start_on(demo: Incident, tmp_path: Path) -> None:
+    report = build_report(demo, "title,findings,evidence,chronolocation,methodology")
+    out = tmp_path / "toc.pdf"
+    write_pdf(report, out)
+    first = pdftotext(out, 1, 1)
+    for n, section in report.numbered_sections():
+        match = re.search(rf"^{n}\s+{re.escape(section.title)}\s+(\d+)\s*$", first, flags=re.MULTILINE)
+        if match is None:  # two-column contents: pdftotext may put the page number on its own line
+            lines = [ln.strip() for ln in first.splitlines() if ln.strip()]
+            at = lines.index(section.title)
+            page = int(next(ln for ln in lines[at + 1 :] if ln.isdigit()))
+        else:
+            page = int(match.group(1))
+        heading = flat(pdftotext(out, page, page))
+        assert f"{n} {section.title}" in heading, (section.key, page)

@@ -86,9 +86,10 @@ def _body_font() -> QFont:
     return font
 
 
-def report_document(report: Report, width: float | None = None) -> QTextDocument:
+def report_document(report: Report, width: float | None = None, pages: dict[str, int] | None = None) -> QTextDocument:
     """The report laid out as a QTextDocument, figures registered; `width` (document px) defaults to the A4 text
-    column. Show it in a QTextBrowser for a preview (`browser.setDocument(doc)`)."""
+    column; `pages` (section → page) fills in the contents. Show it in a QTextBrowser for a preview
+    (`browser.setDocument(doc)`)."""
     ensure_app()
     doc = _Document()
     doc.setUseDesignMetrics(True)
@@ -102,7 +103,7 @@ def report_document(report: Report, width: float | None = None) -> QTextDocument
         if image.isNull():
             continue
         doc.addResource(QTextDocument.ResourceType.ImageResource, QUrl(f"{FIGURE_SCHEME}:{fig.name}"), image)
-    doc.setHtml(report.html())
+    doc.setHtml(report.html(pages))
     page = QPageSize(QPageSize.PageSizeId.A4).sizePoints()
     doc.setTextWidth(width if width is not None else page.width() / 72 * DPI - 2 * MARGIN_X)
     return doc
@@ -113,11 +114,17 @@ def write_pdf(report: Report, path: Path | str, progress: Progress | None = None
     ensure_app()
     progress = progress or Progress()
     path = Path(path)
-    doc = report_document(report)
     size_pt = QPageSize(QPageSize.PageSizeId.A4).sizePoints()
     page_w, page_h = size_pt.width() / 72 * DPI, size_pt.height() / 72 * DPI
     body_h = page_h - MARGIN_TOP - MARGIN_BOTTOM
-    doc.setPageSize(QSizeF(page_w - 2 * MARGIN_X, body_h))
+    section_pages: dict[str, int] | None = None
+    for _ in range(3):  # the contents list can move what follows it; settle the page numbers
+        doc = report_document(report, pages=section_pages)
+        doc.setPageSize(QSizeF(page_w - 2 * MARGIN_X, body_h))
+        found = _section_pages(doc, report, body_h)
+        if found == section_pages:
+            break
+        section_pages = found
     pages = doc.pageCount()
     tmp = path.with_name(f".{path.name}.writing")
     writer = QPdfWriter(str(tmp))
@@ -154,6 +161,22 @@ def write_pdf(report: Report, path: Path | str, progress: Progress | None = None
         raise WorkbenchError(f"Cannot write {path}: Qt produced no file.")
     os.replace(tmp, path)
     return pages
+
+
+def _section_pages(doc: QTextDocument, report: Report, page_height: float) -> dict[str, int]:
+    """Section key → the page its heading lands on (top-level headings are the numbered sections, in order)."""
+    layout = doc.documentLayout()
+    tops: list[float] = []
+    block = doc.begin()
+    while block.isValid():
+        if block.blockFormat().headingLevel() == 1:
+            tops.append(layout.blockBoundingRect(block).top())
+        block = block.next()
+    # Qt rounds positions to 1/64 px: a heading at the very top of a page can sit a hair above its boundary.
+    return {
+        s.key: int((top + 0.5) // page_height) + 1
+        for (_, s), top in zip(report.numbered_sections(), tops, strict=False)
+    }
 
 
 def _furniture(

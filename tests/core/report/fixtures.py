@@ -93,3 +93,8 @@ def demo(demo_master: Path, tmp_path: Path) -> Iterator[Incident]:
     shutil.copy(demo_master, path)
     with Incident.open(path, analyst="Test Analyst") as inc:
         yield inc
+
+
+def item_id(inc: Incident, filename: str) -> int:
+    """The id of the demo item with this file name (the demo may gain items; ids are not fixed)."""
+    return next(it.id for it in inc.media_items() if it.filename == filename)

@@ -11,7 +11,7 @@ import subprocess
 import numpy as np
 import pytest
 from PIL import Image
-from tests.core.report.fixtures import HOSTILE, add_posts, script_posts
+from tests.core.report.fixtures import HOSTILE, add_posts, item_id, script_posts
 
 from workbench.core import annotations as ann
 from workbench.core import findings as fnd
@@ -87,27 +87,35 @@ def test_report_has_the_chosen_sections_in_order(demo: Incident) -> None:
 
 
 def test_title_and_findings_state_verdict_checklist_and_evidence(demo: Incident) -> None:
-    fid = fnd.add_finding(demo, "The sign names the square.", confidence="high", evidence=["media:1"])
+    original = item_id(demo, "DSCF4021.JPG")
+    fid = fnd.add_finding(demo, "The sign names the square.", confidence="high", evidence=[f"media:{original}"])
     fnd.set_verdict(demo, "false", "The photo was taken in June 2024.")
     fnd.set_checklist_item(demo, "place", "done", "Sign matched")
     report = build_report(demo, "title,findings")
     html = report.html()
     assert ">False<" in html
     assert "The photo was taken in June 2024." in html
-    assert "The sign names the square." in html and "item 1 (DSCF4021.JPG)" in html
+    assert "The sign names the square." in html and f"item {original} (DSCF4021.JPG)" in html
     assert "Sign matched" in html and "not done" in html
     assert report.findings["findings"][0]["id"] == fid.ids["findings"][0]
 
 
 def test_every_section_builds_on_the_demo_with_figures(demo: Incident) -> None:
+    original = item_id(demo, "DSCF4021.JPG")
     ann.create_annotation(
-        demo, 1, "rect", {"x": 620, "y": 420, "w": 360, "h": 60}, category="sign/text", label="HAUPTPLATZ street sign"
+        demo,
+        original,
+        "rect",
+        {"x": 620, "y": 420, "w": 360, "h": 60},
+        category="sign/text",
+        label="HAUPTPLATZ street sign",
     )
     add_posts(demo, script_posts())
     report = build_report(demo)
     assert report.section_keys == SECTIONS
     names = set(report.figures())
-    assert {"item-1", "item-2", "map", "sun", "timeline"} <= names
+    assert {f"item-{original}", "map", "sun", "timeline"} <= names
+    assert len([n for n in names if n.startswith("item-")]) == len(demo.media_items(include_derived=False))
     for fig in report.figures().values():
         img = Image.open(io.BytesIO(fig.data))
         assert img.size == (fig.width, fig.height)
@@ -123,7 +131,7 @@ def test_every_section_builds_on_the_demo_with_figures(demo: Incident) -> None:
 
 def test_hostile_post_text_and_file_names_are_escaped(demo: Incident) -> None:
     add_posts(demo, [{"username": "<b>evil</b>", "text": HOSTILE, "url": "javascript:alert(1)"}])
-    demo.set_media_note(1, "<i>note</i>")
+    demo.set_media_note(item_id(demo, "DSCF4021.JPG"), "<i>note</i>")
     html = build_report(demo, "evidence,posts").html()
     assert "<script" not in html and "<b>not bold" not in html and "<b>evil" not in html
     assert '<img src="file:' not in html and "javascript:alert(1)</a>" not in html

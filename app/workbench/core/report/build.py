@@ -35,7 +35,7 @@ from workbench.core.errors import BadInput, WorkbenchError
 from workbench.core.incident import Incident
 from workbench.core.report import figures as figs
 from workbench.core.report.digest import DEFINITION, SHELL_RECIPE, ContentDigest, content_digest
-from workbench.core.report.model import PAGE_WIDTH_PX, Figure, Report, Section, esc, safe_link
+from workbench.core.report.model import CONTENTS_MARK, PAGE_WIDTH_PX, Figure, Report, Section, esc, safe_link
 from workbench.core.store.records import IncidentInfo, MediaItem
 from workbench.core.tasks import Progress
 
@@ -131,7 +131,8 @@ def fmt_local(value: str | datetime | None, zone: tzinfo, zone_name: str) -> str
     if dt is None or dt.tzinfo is None:
         return ""
     local = dt.astimezone(zone)
-    return f"{local.strftime('%Y-%m-%d %H:%M:%S')} {esc(zone_name)} ({_offset_text(local)})"
+    name = f" {esc(zone_name)}" if zone_name else ""
+    return f"{local.strftime('%Y-%m-%d %H:%M:%S')}{name} ({_offset_text(local)})"
 
 
 def _size(n: int) -> str:
@@ -244,8 +245,9 @@ class _Context:
         self._names.add(name)
         return Figure(name, pic.data, pic.mime, pic.width, pic.height, caption, display_width)
 
-    def local(self, value: str | datetime | None) -> str:
-        return fmt_local(value, self.zone, self.zone_name)
+    def local(self, value: str | datetime | None, compact: bool = False) -> str:
+        """Local time in the incident's zone; `compact` leaves out the zone name (when a heading states it)."""
+        return fmt_local(value, self.zone, "" if compact else self.zone_name)
 
     def both(self, value: str | datetime | None) -> str:
         utc = fmt_utc(value)
@@ -345,8 +347,7 @@ def _title(ctx: _Context) -> Section:
             ("Claimed time", claimed_time),
             ("Analyst", esc(info.analyst)),
             ("Report made", fmt_utc(ctx.generated)),
-            ("Incident opened", fmt_utc(info.created_utc)),
-            ("Last change", fmt_utc(info.modified_utc)),
+            ("Incident", f"opened {fmt_utc(info.created_utc)}, last changed {fmt_utc(info.modified_utc)}"),
             ("Evidence", esc(evidence)),
             ("Software", esc(f"Verification Workbench {__version__}, incident format {info.format_version}")),
         ]
@@ -366,10 +367,11 @@ def _title(ctx: _Context) -> Section:
         f"{description}{verdict_box}{facts}"
         '<h3 style="margin-top: 10px;">Integrity</h3>'
         f"{integrity}"
-        f'<p class="small">{esc(DEFINITION)} Recompute it with the sqlite3 tool: {_mono(SHELL_RECIPE)}. '
-        "Check the file itself with <i>workbench verify</i> (re-hashes every stored file and the audit chain). "
-        "Keep the audit head outside the file: a history rewritten from its first entry is only caught against a "
-        "head noted elsewhere.</p>"
+        '<p class="small">The content digest is a SHA-256 over the SHA-256 of every stored file and the audit head, '
+        "which commits to every recorded change (definition and a recipe to recompute it in the appendix). "
+        "<i>workbench verify</i> re-hashes every stored file and the audit chain. Keep the audit head outside the "
+        "file: a history rewritten from its first entry is only caught against a head noted elsewhere.</p>"
+        f"{CONTENTS_MARK}"
     )
     return Section("title", "", body, page_break=False, numbered=False)
 
@@ -914,23 +916,29 @@ def _chronolocation(ctx: _Context) -> Section:
     parts.append("<h2>Time windows</h2>")
     if windows:
         rows = []
-        for wid, label, s, e, kind, method, _media_id, note in windows:
+        for wid, label, s, e, kind, method, media_id, note in windows:
             ws, we = _parse_time(s), _parse_time(e)
-            fits = ""
+            checks = []
             if claimed is not None and ws is not None and we is not None:
-                fits = "contains the claimed time" if ws <= claimed <= we else "excludes the claimed time"
+                checks.append("contains the claimed time" if ws <= claimed <= we else "excludes the claimed time")
+            item = next((it for it in ctx.items if it.id == media_id), None)
+            taken = _parse_time(item.summary.capture_time) if item is not None else None
+            if item is not None and taken is not None and taken.tzinfo is not None and ws is not None and we:
+                verb = "contains" if ws <= taken <= we else "excludes"
+                checks.append(f"{verb} the capture time of item {item.id} ({taken.astimezone(ctx.zone):%H:%M:%S})")
+            fits = "; ".join(checks)
             rows.append(
                 [
                     f"<b>{wid}</b> {esc(label)}",
                     f"{fmt_utc(s)} –<br/>{fmt_utc(e)}",
-                    (ctx.local(ws) + " –<br/>" + ctx.local(we)) if ws and we else "—",
+                    (ctx.local(ws, True) + " –<br/>" + ctx.local(we, True)) if ws and we else "—",
                     esc(f"{kind} / {method}"),
                     esc(fits) + (f"<br/>{esc(note)}" if note else ""),
                 ]
             )
         parts.append(
             _grid(
-                ["Window", "UTC", f"Local ({ctx.zone_name})", "Kind / method", "Claimed time"],
+                ["Window", "UTC", f"Local ({ctx.zone_name})", "Kind / method", "Claimed and recorded times"],
                 rows,
                 [18, 22, 26, 14, 20],
             )
@@ -1021,12 +1029,23 @@ def _timeline(ctx: _Context) -> Section:
         fig = ctx.figure(
             "timeline",
             pic,
-            "Dots: best time; bars: from the earliest to the latest possible time "
-            "(an unknown zone or a date without a time); diamond: the claimed time. "
-            f"Posts are on the lanes of their accounts. Time axis in {ctx.zone_name}.",
+            "Dots: best time; bars: from the earliest to the latest possible time (an unknown zone or a date without "
+            "a time); diamond: the claimed time. Posts are on the lanes of their accounts. "
+            f"Time axis in {ctx.zone_name}.",
         )
         figures.append(fig)
         parts.append(fig.html())
+        zoom = _zoom_frame(ctx, events)
+        if zoom is not None:
+            pic = figs.timeline_chart(spans, ctx.zone, ctx.zone_name, title="Around the claimed time", frame=zoom)
+            fig = ctx.figure(
+                "timeline-zoom",
+                pic,
+                f"The same events from {fmt_utc(zoom[0], False)} to {fmt_utc(zoom[1], False)}; bars are cut at the "
+                "edges. Events further away are in the chart above.",
+            )
+            figures.append(fig)
+            parts.append(fig.html())
         rows = []
         for e in events:
             if e.kind == "post":
@@ -1058,6 +1077,20 @@ def _timeline(ctx: _Context) -> Section:
     else:
         parts.append(_p("The checks found nothing that contradicts the claimed time or place.", "muted"))
     return Section("timeline", SECTION_TITLES["timeline"], "".join(parts), tuple(figures))
+
+
+def _zoom_frame(ctx: _Context, events: Sequence[Any]) -> tuple[datetime, datetime] | None:
+    """When the events span days, a frame around the claimed time (or the busiest day) holding the events near it."""
+    times = sorted(e.at for e in events)
+    if len(times) < 3 or times[-1] - times[0] < timedelta(days=3):
+        return None
+    anchor = _parse_time(ctx.info.claimed_time_utc) or times[len(times) // 2]
+    near = [t for t in times if abs(t - anchor) <= timedelta(hours=24)]
+    if len(near) < 2 or len(near) == len(times):
+        return None
+    lo, hi = min(*near, anchor), max(*near, anchor)
+    pad = max((hi - lo) * 0.08, timedelta(minutes=10))
+    return lo - pad, hi + pad
 
 
 def _posts(ctx: _Context) -> Section:
@@ -1247,7 +1280,12 @@ def _appendix(ctx: _Context) -> Section:
             20,
         )
     )
-    parts.append(_p(esc(DEFINITION), "small"))
+    parts.append(
+        _p(
+            f"{esc(DEFINITION)} Recompute it with the sqlite3 tool (FILE is the incident file): {_mono(SHELL_RECIPE)}",
+            "small",
+        )
+    )
     entries = ctx.inc.audit_log()
     parts.append(f"<h2>Audit log ({len(entries)} entries)</h2>")
     parts.append(

@@ -357,8 +357,13 @@ def timeline_chart(
     max_lanes: int = 14,
     width: int = 680,
     title: str = "",
+    frame: tuple[datetime, datetime] | None = None,
 ) -> Picture:
-    """Events by lane on one time axis (in `zone`); an uncertain event is a bar from earliest to latest time."""
+    """Events by lane on one time axis (in `zone`); an uncertain event is a bar from earliest to latest time.
+
+    `frame` (UTC) zooms in: events outside it are left out and bars are cut at its edges."""
+    if frame is not None:
+        spans = [sp for sp in spans if sp.end >= frame[0] and sp.start <= frame[1]]
     s = 4
     lanes: list[str] = []
     counts: dict[str, int] = {}
@@ -379,10 +384,13 @@ def timeline_chart(
     left, right, top = 170 * s, 16 * s, 34 * s
     pw = W - left - right
     ph = row * s * max(1, len(lanes))
-    t0 = min(sp.start for sp in spans)
-    t1 = max(sp.end for sp in spans)
-    pad = max((t1 - t0) * 0.03, timedelta(minutes=5))
-    t0, t1 = t0 - pad, t1 + pad
+    if frame is not None:
+        t0, t1 = frame
+    else:
+        t0 = min(sp.start for sp in spans)
+        t1 = max(sp.end for sp in spans)
+        pad = max((t1 - t0) * 0.03, timedelta(minutes=5))
+        t0, t1 = t0 - pad, t1 + pad
     span = (t1 - t0).total_seconds()
 
     def x(t: datetime) -> float:
@@ -416,8 +424,11 @@ def timeline_chart(
         yc = top + (i + 0.5) * row * s
         colour = KIND_COLOURS.get(sp.kind, (90, 90, 90))
         if sp.end > sp.start:
-            d.rectangle((x(sp.start), yc - 4 * s, max(x(sp.end), x(sp.start) + s), yc + 4 * s), fill=(*colour, 70))
+            a, b = x(max(sp.start, t0)), x(min(sp.end, t1))
+            d.rectangle((a, yc - 4 * s, max(b, a + s), yc + 4 * s), fill=(*colour, 70))
         r = 4 * s
+        if not t0 <= sp.at <= t1:
+            continue
         xa = x(sp.at)
         if sp.kind == "claimed":
             d.polygon([(xa, yc - r * 1.6), (xa + r * 1.6, yc), (xa, yc + r * 1.6), (xa - r * 1.6, yc)], fill=colour)

@@ -17,6 +17,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 FIGURE_SCHEME = "figure"
+CONTENTS_MARK = "<!--contents-->"  # where the title page wants the table of contents
 PAGE_WIDTH_PX = 680  # the text column at 96 px per inch (A4 minus 18 mm margins): figures are sized against it
 
 # C0/C1 controls (except tab and newline) and lone surrogates cannot be shown and confuse text layout.
@@ -116,23 +117,45 @@ class Report:
     def figures(self) -> dict[str, Figure]:
         return {f.name: f for s in self.sections for f in s.figures}
 
-    def body_html(self) -> str:
-        parts = []
-        number = 0
+    def numbered_sections(self) -> list[tuple[int, Section]]:
+        """The sections that carry a numbered heading, with their numbers, in order."""
+        out: list[tuple[int, Section]] = []
         for s in self.sections:
             if s.numbered and s.title:
-                number += 1
-                parts.append(s.html(number))
-            else:
-                parts.append(s.html())
-        return "".join(parts)
+                out.append((len(out) + 1, s))
+        return out
 
-    def html(self) -> str:
-        """The whole report as one HTML document (images as ``figure:NAME``)."""
+    def contents_html(self, pages: dict[str, int] | None = None) -> str:
+        """The table of contents; with `pages` (section key → page number, known after layout) it lists pages."""
+        cells = [
+            f'<td width="4%">{n}</td><td width="38%">{esc(s.title)}</td>'
+            f'<td width="6%" align="right">{pages[s.key] if pages and s.key in pages else ""}</td>'
+            for n, s in self.numbered_sections()
+        ]
+        if not cells:
+            return ""
+        half = (len(cells) + 1) // 2  # two columns, read down then across
+        left, right = cells[:half], cells[half:]
+        rows = "".join(
+            f"<tr>{a}<td width='4%'></td>{right[i] if i < len(right) else '<td></td><td></td><td></td>'}</tr>"
+            for i, a in enumerate(left)
+        )
+        return (
+            '<h3 style="margin-top: 10px;">Contents</h3>'
+            f'<table class="facts" width="100%" cellspacing="0" cellpadding="2">{rows}</table>'
+        )
+
+    def body_html(self, pages: dict[str, int] | None = None) -> str:
+        numbers = {id(s): n for n, s in self.numbered_sections()}
+        html = "".join(s.html(numbers.get(id(s))) for s in self.sections)
+        return html.replace(CONTENTS_MARK, self.contents_html(pages), 1)
+
+    def html(self, pages: dict[str, int] | None = None) -> str:
+        """The whole report as one HTML document (images as ``figure:NAME``); `pages` fills in the contents."""
         return (
             '<html><head><meta charset="utf-8"/>'
             f"<title>{esc(self.incident_title)}</title><style>{STYLE}</style></head>"
-            f"<body>{self.body_html()}</body></html>"
+            f"<body>{self.body_html(pages)}</body></html>"
         )
 
     def standalone_html(self) -> str:

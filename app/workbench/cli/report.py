@@ -99,15 +99,15 @@ def cmd_report(args: argparse.Namespace) -> int:
 
     sections = parse_sections(args.sections)
     try:
-        from PySide6.QtCore import qVersion
-
-        from workbench.render import write_pdf
+        from workbench.render import missing_scripts, software_lines, write_pdf
     except ImportError as exc:
         raise WorkbenchError(f"The PDF report needs PySide6 (Qt), which cannot be loaded here: {exc}") from exc
     progress = Progress(stderr_progress)
     out = Path(args.output)
     with Incident.open(args.file, read_only=True) as inc:
-        report = build_report(inc, sections, progress=progress, software={"Qt (PDF rendering)": qVersion()})
+        report = build_report(inc, sections, progress=progress, software=software_lines())
+    for script, package in missing_scripts().items():
+        sys.stderr.write(f"workbench: no installed font shows {script} text; install {package}.\n")
     pages = write_pdf(report, out, progress)
     if args.html:
         Path(args.html).write_text(report.standalone_html(), encoding="utf-8")

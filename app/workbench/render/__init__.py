@@ -7,6 +7,22 @@ fonts. Everything here works headless: without a running application a QGuiAppli
 
 from __future__ import annotations
 
-from workbench.render.pdf import FONT_FAMILIES, ensure_app, report_document, write_pdf, write_report
+from workbench.render.pdf import (
+    FONT_FAMILIES,
+    ensure_app,
+    missing_scripts,
+    report_document,
+    software_lines,
+    write_pdf,
+    write_report,
+)
 
-__all__ = ["FONT_FAMILIES", "ensure_app", "report_document", "write_pdf", "write_report"]
+__all__ = [
+    "FONT_FAMILIES",
+    "ensure_app",
+    "missing_scripts",
+    "report_document",
+    "software_lines",
+    "write_pdf",
+    "write_report",
+]

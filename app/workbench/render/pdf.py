@@ -19,6 +19,7 @@ from PySide6.QtCore import QCoreApplication, QLoggingCategory, QMarginsF, QRectF
 from PySide6.QtGui import (
     QColor,
     QFont,
+    QFontDatabase,
     QGuiApplication,
     QImage,
     QPageLayout,
@@ -77,6 +78,24 @@ class _Document(QTextDocument):
         if url.scheme() == FIGURE_SCHEME:
             return super().loadResource(kind, url)
         return None
+
+
+# Scripts a report must be able to show, with the Debian packages that cover them (documented for users).
+SCRIPTS: dict[str, tuple[QFontDatabase.WritingSystem, str]] = {
+    "Latin": (QFontDatabase.WritingSystem.Latin, "fonts-dejavu or fonts-noto-core"),
+    "Cyrillic": (QFontDatabase.WritingSystem.Cyrillic, "fonts-dejavu or fonts-noto-core"),
+    "Arabic": (QFontDatabase.WritingSystem.Arabic, "fonts-dejavu or fonts-noto-core"),
+    "Hebrew": (QFontDatabase.WritingSystem.Hebrew, "fonts-dejavu or fonts-noto-core"),
+    "Devanagari": (QFontDatabase.WritingSystem.Devanagari, "fonts-noto-core"),
+    "Chinese": (QFontDatabase.WritingSystem.SimplifiedChinese, "fonts-droid-fallback or fonts-noto-cjk"),
+    "Japanese": (QFontDatabase.WritingSystem.Japanese, "fonts-droid-fallback or fonts-noto-cjk"),
+}
+
+
+def missing_scripts() -> dict[str, str]:
+    """Scripts no installed font covers → the package that would; empty when every script can be shown."""
+    ensure_app()
+    return {name: pkg for name, (system, pkg) in SCRIPTS.items() if not QFontDatabase.families(system)}
 
 
 def _body_font() -> QFont:
@@ -207,6 +226,16 @@ def _elide(text: str, limit: int) -> str:
     return text if len(text) <= limit else text[: limit - 1] + "…"
 
 
+def software_lines() -> dict[str, str]:
+    """What the renderer adds to the report's software table: Qt's version and the scripts fonts cover."""
+    missing = missing_scripts()
+    fonts = "every script in the list is covered" if not missing else "missing for " + ", ".join(missing)
+    return {
+        "Qt (PDF rendering)": qVersion(),
+        "Fonts": f"{', '.join(f for f in FONT_FAMILIES if QFontDatabase.hasFamily(f))}; {fonts}",
+    }
+
+
 def write_report(
     incident: Any,
     path: Path | str,
@@ -216,8 +245,6 @@ def write_report(
 ) -> Path:
     """Build the report of an open incident and write it as a PDF; returns the path. (GUI: Export report…)"""
     progress = progress or Progress()
-    report = build_report(
-        incident, sections, progress=progress, software={"Qt (PDF rendering)": qVersion()}, **build_options
-    )
+    report = build_report(incident, sections, progress=progress, software=software_lines(), **build_options)
     write_pdf(report, path, progress)
     return Path(path)

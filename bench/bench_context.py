@@ -83,7 +83,7 @@ def _page(rng: random.Random, n: int) -> bytes:
     ).encode()
 
 
-def make_big_warc(path: Path, target_mb: int) -> tuple[int, int]:
+def make_big_warc(path: Path, target_mb: int, media_every: int = 20) -> tuple[int, int]:
     """A gzip WARC of about `target_mb`: HTML pages between large incompressible media responses. (pages, records)"""
     from tests.core.context.makers import http_response, warc_record
 
@@ -92,7 +92,7 @@ def make_big_warc(path: Path, target_mb: int) -> tuple[int, int]:
     pages = records = 0
     with path.open("wb") as fh:
         while fh.tell() < target:
-            if records % 20 == 19:
+            if media_every and records % media_every == media_every - 1:
                 body = os.urandom(rng.randint(1, 8) * 1024 * 1024)  # a video or image: incompressible
                 rec = warc_record("response", f"https://cdn.example/{records}.mp4", "2024-05-03T10:00:00Z",
                                   http_response(body, "video/mp4"), "application/http; msgtype=response")  # fmt: skip
@@ -205,6 +205,7 @@ def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--warc-mb", type=int, default=500)
     parser.add_argument("--image-px", type=int, default=10_000)
+    parser.add_argument("--media-every", type=int, default=20, help="one media record per N (0: pages only)")
     parser.add_argument("--keep", type=Path, default=None)
     parser.add_argument("--only", choices=("warc", "overlay"), default=None)
     parser.add_argument("--phase", default=None, help=argparse.SUPPRESS)
@@ -224,7 +225,7 @@ def main() -> int:
                 continue
             if phase == "warc":
                 t = time.perf_counter()
-                pages, records = make_big_warc(work / "big.warc.gz", args.warc_mb)
+                pages, records = make_big_warc(work / "big.warc.gz", args.warc_mb, args.media_every)
                 print(f"made a {args.warc_mb} MB WARC ({pages} pages, {records} records) in "
                       f"{time.perf_counter() - t:.1f} s")  # fmt: skip
                 t = time.perf_counter()

@@ -136,7 +136,7 @@ _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]")
 def _clean(text: str) -> str:
     """Whitespace tidied, and control characters (terminal escapes a hostile page may carry) removed."""
     text = _CONTROL.sub("", text)
-    lines = [re.sub(r"[ \t\r\f\v\u00a0]+", " ", line).strip() for line in text.split("\n")]
+    lines = [" ".join(line.split()) for line in text.split("\n")]
     out: list[str] = []
     for line in lines:
         if line or (out and out[-1]):

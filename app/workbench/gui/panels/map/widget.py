@@ -7,9 +7,11 @@ JSON (`WB.setHypotheses`, `WB.select`, `WB.setMode`).
 
 from __future__ import annotations
 
+import atexit
 import json
 import logging
 import threading
+import weakref
 from collections.abc import Callable, Iterable
 from dataclasses import replace
 from pathlib import Path
@@ -29,6 +31,7 @@ from PySide6.QtWidgets import (
     QVBoxLayout,
     QWidget,
 )
+from shiboken6 import delete, isValid
 
 from workbench.core.errors import WorkbenchError
 from workbench.core.geo.layers import BasemapOptions, Hypothesis, MapLayers
@@ -41,6 +44,19 @@ from workbench.gui.webengine import MAP_ORIGIN, SCHEME
 log = logging.getLogger(__name__)
 
 MODES = ("pan", "measure", "hypothesis")
+
+_LIVE_PAGES: weakref.WeakSet[QWebEnginePage] = weakref.WeakSet()
+
+
+def _delete_pages_at_exit() -> None:
+    """Pages still alive when Python exits are deleted first, so no profile is ever released before its page
+    (QtWebEngine warns and can crash otherwise); runs before PySide's own clean-up (atexit is last-in first-out)."""
+    for page in list(_LIVE_PAGES):
+        if isValid(page):
+            delete(page)
+
+
+atexit.register(_delete_pages_at_exit)
 
 PlaceSearch = Callable[[str], list[dict[str, Any]]]
 """Text → candidates as JSON dicts (`Place.to_json()` or `OnlineGeocoder.search`): name, country, lat, lon ..."""
@@ -140,6 +156,7 @@ class MapView(QWidget):
         self.page = QWebEnginePage(self.profile, self.view)
         # The page must go before its profile: parent the profile to the page so it is deleted after it.
         self.profile.setParent(self.page)
+        _LIVE_PAGES.add(self.page)
         s = self.page.settings()
         s.setAttribute(QWebEngineSettings.WebAttribute.LocalContentCanAccessFileUrls, False)
         s.setAttribute(QWebEngineSettings.WebAttribute.LocalContentCanAccessRemoteUrls, False)

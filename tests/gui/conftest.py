@@ -12,6 +12,9 @@ from pathlib import Path
 import pytest
 
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+from workbench.gui.main import guard_none_refcount
+
+guard_none_refcount()  # PySide6 6.12 drops a reference to None per Python model data() -> None (see there)
 try:  # the map engineer's module: must run before the QApplication exists
     from workbench.gui.webengine import prepare_webengine
 except ImportError:  # pragma: no cover - only before the map panel lands
@@ -19,9 +22,9 @@ except ImportError:  # pragma: no cover - only before the map panel lands
 else:
     prepare_webengine()
 
-from PySide6.QtCore import QSettings
+from PySide6.QtCore import QSettings  # noqa: E402
 
-from tests.conftest import make_jpeg
+from tests.conftest import make_jpeg  # noqa: E402
 
 
 @pytest.fixture(scope="session", autouse=True)

@@ -161,7 +161,7 @@ def test_switch_forensic_layers(qtbot, window, demo_incident: Path) -> None:  # 
     if len(inspector._views) < 2:
         pytest.skip("the forensic views are not installed")
     window.open_path(demo_incident)
-    _show(qtbot, window, 4)
+    _show(qtbot, window, window.ctx.incident.find_media("riverton_square_edit.jpg").id)
     canvas = inspector.canvas
     inspector.choose_layer("ela")
     qtbot.waitUntil(lambda: inspector.layer is not None and inspector.layer.name == "ela", timeout=20000)

@@ -14,13 +14,15 @@ from tests.gui.conftest import wait_idle, write_photos
 from workbench.core.incident import Incident
 
 
-def _loaded(window, count: int) -> None:  # type: ignore[no-untyped-def]
-    assert window.evidence.model.rowCount() == count
+def _loaded(window, count: int | None = None) -> None:  # type: ignore[no-untyped-def]
+    """The browser shows every item of the open incident (or `count` items)."""
+    expected = count if count is not None else window.ctx.incident.counts()["media"]
+    assert window.evidence.model.rowCount() == expected
 
 
 def test_open_demo_shows_title_claim_items_and_flags(qtbot, window, demo_incident: Path) -> None:  # type: ignore[no-untyped-def]
     assert window.open_path(demo_incident)
-    qtbot.waitUntil(lambda: _loaded(window, 6), timeout=10000)
+    qtbot.waitUntil(lambda: _loaded(window), timeout=10000)
     assert "Flooded square in Riverton" in window.windowTitle()
     assert window.header.title.text() == "Flooded square in Riverton"
     assert "main square of Riverton" in window.header.claim.text()
@@ -39,12 +41,13 @@ def test_open_demo_shows_title_claim_items_and_flags(qtbot, window, demo_inciden
 
 def test_selection_is_shared_by_every_panel(qtbot, window, demo_incident: Path) -> None:  # type: ignore[no-untyped-def]
     window.open_path(demo_incident)
-    qtbot.waitUntil(lambda: _loaded(window, 6), timeout=10000)
+    qtbot.waitUntil(lambda: _loaded(window), timeout=10000)
+    first = window.ctx.incident.find_media("DSCF4021.JPG").id
     with qtbot.waitSignal(window.ctx.current_media_changed):
-        window.evidence.select_id(1)
-    assert window.ctx.selection == (1,)
+        window.evidence.select_id(first)
+    assert window.ctx.selection == (first,)
     qtbot.waitUntil(
-        lambda: window.inspector.picture is not None and window.inspector.picture.media_id == 1, timeout=10000
+        lambda: window.inspector.picture is not None and window.inspector.picture.media_id == first, timeout=10000
     )
     qtbot.waitUntil(lambda: window.metadata.heading.text() == "DSCF4021.JPG", timeout=10000)
     assert window.metadata.gps is not None
@@ -52,7 +55,7 @@ def test_selection_is_shared_by_every_panel(qtbot, window, demo_incident: Path) 
         window.metadata.map_button.click()
     assert abs(blocker.args[0] - 48.2082) < 0.01
     # Selecting from elsewhere moves the browser's selection too.
-    window.ctx.select_media([2])
+    window.ctx.select_media([window.ctx.incident.find_media("DSCF4022.JPG").id])
     selected = window.evidence.view.selectionModel().selectedIndexes()
     assert [i.data(Qt.ItemDataRole.DisplayRole) for i in selected] == ["DSCF4022.JPG"]
 
@@ -132,7 +135,7 @@ def test_open_demo_builds_it_on_first_use(qtbot, window, tmp_path: Path, monkeyp
     (tmp_path / "first").mkdir()
     window.act_demo.trigger()
     qtbot.waitUntil(lambda: window.ctx.incident is not None, timeout=30000)
-    qtbot.waitUntil(lambda: _loaded(window, 6), timeout=10000)
+    qtbot.waitUntil(lambda: _loaded(window), timeout=10000)
 
 
 def test_layout_is_remembered(qtbot, ctx, settings) -> None:  # type: ignore[no-untyped-def]

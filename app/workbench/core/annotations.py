@@ -387,3 +387,9 @@ def hypothesis_labels(incident: Incident) -> list[tuple[int, str]]:
     with incident.read() as conn:
         rows = conn.exec_driver_sql("SELECT id, label, lat, lon FROM location_hypothesis ORDER BY id").all()
     return [(int(r[0]), f"#{r[0]} {r[1] or 'hypothesis'} ({float(r[2]):.4f}, {float(r[3]):.4f})") for r in rows]
+
+
+def media_choices(incident: Incident) -> list[tuple[int, str]]:
+    """(id, file name) of every media item, cheaply (no metadata decoded), for linking an annotation to one."""
+    with incident.read() as conn:
+        return [(int(r[0]), str(r[1])) for r in conn.exec_driver_sql("SELECT id, filename FROM media_item ORDER BY id")]

@@ -45,6 +45,7 @@ class AnnotationPanel(QWidget):
         self.media_id: int | None = None
         self.records: dict[int, ann.Annotation] = {}
         self._filling = False
+        self._links_for: tuple[int, int | None] | None = None
 
         self.model = QStandardItemModel(0, 4, self)
         self.model.setHorizontalHeaderLabels(["", "Label", "Category", "Conf."])
@@ -150,9 +151,12 @@ class AnnotationPanel(QWidget):
     # --- content ----------------------------------------------------------------------------------------------------
     def show_media(self, media_id: int | None) -> None:
         self.media_id = media_id
+        self._links_for = None
         self.reload()
 
     def _on_changes(self, changes: Changes) -> None:
+        if "media" in changes:
+            self._links_for = None
         if "annotations" in changes or "media" in changes:
             self.reload()
 
@@ -179,22 +183,26 @@ class AnnotationPanel(QWidget):
                 label = QStandardItem(record.label or f"({record.shape})")
                 self.model.appendRow([swatch, label, QStandardItem(category), QStandardItem(conf)])
             self.stack.setCurrentIndex(1 if self.records else 0)
-            self._fill_links()
         finally:
             self._filling = False
         self._follow_selection(self.ctx.current_annotation_id)
 
     def _fill_links(self) -> None:
+        """The link boxes are filled when an annotation is first edited, not on every selection (2,000 items)."""
         incident = self.ctx.incident
+        key = (id(incident), self.media_id)
+        if self._links_for == key:
+            return
+        self._links_for = key
         self.link_media.clear()
         self.link_media.addItem("— none —", None)
         self.link_hypothesis.clear()
         self.link_hypothesis.addItem("— none —", None)
         if incident is None:
             return
-        for item in incident.media_items():
-            if item.id != self.media_id:
-                self.link_media.addItem(f"#{item.id} {item.filename}", item.id)
+        for media_id, filename in ann.media_choices(incident):
+            if media_id != self.media_id:
+                self.link_media.addItem(f"#{media_id} {filename}", media_id)
         for hid, text in ann.hypothesis_labels(incident):
             self.link_hypothesis.addItem(text, hid)
 
@@ -210,6 +218,7 @@ class AnnotationPanel(QWidget):
                 self.note.clear()
                 self.geometry_text.clear()
                 return
+            self._fill_links()
             for row in range(self.model.rowCount()):
                 if self.model.item(row, 0).data(IdRole) == annotation_id:
                     self.table.selectRow(row)

@@ -99,6 +99,12 @@ class Histogram(QWidget):
 
     def paintEvent(self, event: Any) -> None:
         p = QPainter(self)
+        try:
+            self._paint(p)
+        finally:
+            p.end()
+
+    def _paint(self, p: QPainter) -> None:
         p.setRenderHint(QPainter.RenderHint.Antialiasing)
         r = self.rect().adjusted(1, 1, -1, -1)
         p.fillRect(r, QColor("#1f2329"))

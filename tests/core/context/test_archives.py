@@ -80,10 +80,13 @@ def test_scripts_are_dropped_and_counted_never_run(inc: Incident, tmp_path: Path
 def test_reimport_adds_nothing(inc: Incident, tmp_path: Path) -> None:
     path = make_warc(tmp_path / "a.warc.gz")
     import_archive(inc, path)
+    log = actions(inc)
     again = import_archive(inc, path)
     assert (again.pages, again.duplicates) == (0, 2)
+    assert not again.changes.topics
     assert len(documents(inc)) == 2
     assert len(inc.media_items()) == 1
+    assert actions(inc) == [*log, "media.source_add"]  # only the second source of the same bytes
 
 
 def test_search_full_text_and_hostile_queries(inc: Incident, tmp_path: Path) -> None:

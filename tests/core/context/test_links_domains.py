@@ -144,6 +144,9 @@ def test_attach_records_put_dates_on_the_domain(inc: Incident, tmp_path: Path) -
     assert recs[0].raw_text == WHOIS_TEXT  # verbatim
     assert recs[1].source_media_id is not None
     assert actions(inc).count("context.domain_record") == 2
+    again = attach_record(inc, WHOIS_TEXT)  # the same text again adds nothing
+    assert again.ids["domain_records"] == (recs[0].id,)
+    assert actions(inc).count("context.domain_record") == 2
 
 
 def test_record_about_another_domain_is_refused(inc: Incident) -> None:

@@ -398,6 +398,14 @@ def import_archive(incident: Incident, path: Path, *, progress: Progress | None 
             raise BadInput(f"{path.name} is not a readable WACZ (zip) archive: {exc}") from exc
     progress(0, 0, f"keeping {path.name} as evidence")
     media_id, sha = keep_source(incident, path, note=f"{kind.upper()} web archive")
+    with incident.read() as conn:
+        prior = conn.exec_driver_sql(
+            "SELECT i.id, (SELECT count(*) FROM context_document WHERE source_media_id = ?) FROM context_import i "
+            "WHERE i.source_media_id = ? AND i.kind IN ('warc', 'wacz') ORDER BY i.id LIMIT 1",
+            (media_id, media_id),
+        ).first()
+    if prior is not None:  # the same bytes were imported before: nothing to add, nothing written
+        return ArchiveReport(path.name, media_id, sha, int(prior[0]), 0, int(prior[1]), 0, {}, (), Changes())
     stat_before = path.stat()
     skipped: dict[str, int] = {}
     problems: list[str] = []

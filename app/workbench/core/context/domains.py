@@ -297,6 +297,12 @@ def attach_record(
         raise BadInput(f"The record is about {parsed.domain}, not {domain}: check that you picked the right text.")
     with incident.write() as conn:
         domain_id, _ = _domain_id(conn, name)
+        same = conn.exec_driver_sql(
+            "SELECT id FROM domain_record WHERE domain_id = ? AND kind = ? AND raw_text = ?",
+            (domain_id, parsed.kind, text),
+        ).first()
+        if same is not None:  # attached before: nothing new
+            return Changes.of("domains", domain_id) | Changes.of("domain_records", int(same[0]))
         record_id = int(
             conn.exec_driver_sql(
                 "INSERT INTO domain_record (domain_id, kind, source_media_id, raw_text, parsed_json, registered_utc, "

@@ -193,7 +193,7 @@
       WB.coordsBox.textContent = e.latlng.lat.toFixed(5) + ', ' + e.latlng.lng.toFixed(5);
     });
     var Modes = L.Control.extend({
-      options: { position: 'topleft' },
+      options: { position: 'topright' },
       onAdd: function () {
         var box = el('div', 'leaflet-bar wb-modes');
         var modes = [['pan', 'Pan'], ['measure', 'Measure']];

@@ -32,7 +32,7 @@ def test_dock_shows_the_incident_and_follows_selection(
     qtbot.waitUntil(lambda: js(qtbot, view, "WB.selected") == "media:1", timeout=10000)
     ctx.show_on_map_requested.emit(48.2, 16.37, "here <b>")
     qtbot.waitUntil(lambda: js(qtbot, view, "WB.layers.found.getLayers().length") == 1, timeout=10000)
-    assert not dock.online.isChecked() and "nothing leaves" in dock.note.text()
+    assert not dock.online.isChecked() and "nothing leaves" in view.online_label.toolTip()
     assert view.blocked_requests() == []
     ctx.close_incident()
     dock.close()

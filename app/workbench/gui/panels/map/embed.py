@@ -16,7 +16,7 @@ import logging
 from typing import Any
 
 from PySide6.QtCore import QTimer, Signal
-from PySide6.QtWidgets import QCheckBox, QHBoxLayout, QLabel, QVBoxLayout, QWidget
+from PySide6.QtWidgets import QCheckBox, QVBoxLayout, QWidget
 
 from workbench.core.errors import WorkbenchError
 from workbench.core.geo.layers import MapLayers
@@ -80,21 +80,9 @@ class MapDock(QWidget):
             "is then sent to those servers. Off by default."
         )
         self.online.toggled.connect(self.map.set_online)
-        self.note = QLabel("Offline: nothing leaves this computer.", self)
-        self.online.toggled.connect(
-            lambda on: self.note.setText(
-                "Online: viewed tiles and searches are sent to OpenStreetMap servers."
-                if on
-                else "Offline: nothing leaves this computer."
-            )
-        )
-        top = QHBoxLayout()
-        top.setContentsMargins(4, 0, 4, 0)
-        top.addWidget(self.online)
-        top.addWidget(self.note, 1)
+        self.map.bar_layout.insertWidget(0, self.online)
         lay = QVBoxLayout(self)
         lay.setContentsMargins(0, 0, 0, 0)
-        lay.addLayout(top)
         lay.addWidget(self.map, 1)
         self._geocoder: Any = None
         # Imports announce many changes in a row: read the layers once they settle.

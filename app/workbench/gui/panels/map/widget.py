@@ -17,7 +17,7 @@ from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
-from PySide6.QtCore import QObject, QUrl, Signal, Slot
+from PySide6.QtCore import QObject, QSize, QUrl, Signal, Slot
 from PySide6.QtWebChannel import QWebChannel
 from PySide6.QtWebEngineCore import QWebEnginePage, QWebEngineProfile, QWebEngineSettings
 from PySide6.QtWebEngineWidgets import QWebEngineView
@@ -190,6 +190,9 @@ class MapView(QWidget):
         for src in tile_sources:
             self.add_tile_source(src)
 
+    def sizeHint(self) -> QSize:
+        return QSize(520, 420)
+
     # --- place search --------------------------------------------------------------------------------------
     def _build_search_bar(self) -> QWidget:
         bar = QWidget(self)
@@ -209,6 +212,7 @@ class MapView(QWidget):
         row.addWidget(self.search_box, 1)
         row.addWidget(self.online_button)
         row.addWidget(self.online_label)
+        self.bar_layout = row  # the dock adds its online switch here
         self.results = QListWidget(self)
         self.results.setMaximumHeight(140)
         self.results.hide()
@@ -222,6 +226,11 @@ class MapView(QWidget):
         self.online_button.setVisible(self.online_search is not None)
         self.online_button.setEnabled(self._online and self.online_search is not None)
         self.online_label.setText("ONLINE" if self._online else "offline")
+        self.online_label.setToolTip(
+            "Online: viewed tiles and searches are sent to OpenStreetMap servers."
+            if self._online
+            else "Offline: nothing leaves this computer."
+        )
         self.online_label.setStyleSheet("color: #b00; font-weight: bold;" if self._online else "color: #555;")
         self.search_box.setVisible(self.place_search is not None or self.online_search is not None)
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import math
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
@@ -240,3 +241,25 @@ def test_add_event_command_undo_redo(inc: Incident) -> None:
     assert [(e.label, e.object_id) for e in again] == [("sirens", command.event_id)]
     actions = [e.action for e in inc.audit_log()][-3:]
     assert actions == ["timeline.event_add", "timeline.event_delete", "timeline.event_restore"]
+
+
+def test_bursts_need_to_beat_the_background_rate() -> None:
+    import random
+
+    rng = random.Random(5)
+    start = datetime(2024, 3, 1, tzinfo=UTC)
+    mk = signals._P
+    busy = [
+        mk(i, i % 500, "x", str(i), "t", start + timedelta(seconds=rng.uniform(0, 86400)), None, None, None, ())
+        for i in range(3000)  # one post every ~29 s, all day: runs of three within 10 s happen by chance
+    ]
+    assert signals.bursts(busy) == []
+    planted = [
+        mk(10_000 + k, 900 + k, "x", f"b{k}", "t", start + timedelta(hours=5, seconds=k), None, None, None, ())
+        for k in range(8)
+    ]
+    found = signals.bursts(busy + planted)
+    assert len(found) == 1 and {10_000 + k for k in range(8)} <= {(busy + planted)[i].id for i in found[0].members}
+    assert found[0].chance < 0.01
+    assert signals.poisson_tail(1.0, 0) == 1.0
+    assert abs(signals.poisson_tail(2.0, 3) - (1 - 5 * math.exp(-2))) < 1e-12

@@ -12,15 +12,16 @@ signals say where to look, never what happened.
 
 from __future__ import annotations
 
+import math
 import re
 import unicodedata
-import zlib
 from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
 import numpy as np
+import numpy.typing as npt
 
 from workbench.core.incident import Incident
 from workbench.core.posts.queries import parse_utc
@@ -87,19 +88,32 @@ class _P:
 
 def normalise(text: str) -> str:
     """Lower case, accents folded, links and mentions removed, punctuation dropped, spaces collapsed."""
-    t = unicodedata.normalize("NFKD", text)
-    t = "".join(c for c in t if not unicodedata.combining(c)).lower()
+    t = text
+    if not t.isascii():
+        t = "".join(c for c in unicodedata.normalize("NFKD", t) if not unicodedata.combining(c))
+    t = t.lower()
     t = _URL.sub(" ", t)
     t = _MENTION.sub(" ", t)
     t = _NON_WORD.sub(" ", t)
     return _SPACE.sub(" ", t).strip()
 
 
+_WEIGHTS = np.array([(1_000_003**i) % 2**64 for i in range(4, -1, -1)], dtype=np.uint64)  # a polynomial hash
+
+
+def shingle_array(normalised: str, k: int = 5) -> npt.NDArray[np.uint64]:
+    """The distinct character k-grams of a normalised text, hashed to 64 bits (vectorised rolling hash)."""
+    codes = np.frombuffer(normalised.encode("utf-32-le"), dtype=np.uint32).astype(np.uint64)
+    if len(codes) < k:
+        return np.unique(np.array([int(codes.sum()) if len(codes) else 0], dtype=np.uint64)) if len(codes) else codes
+    windows = np.lib.stride_tricks.sliding_window_view(codes, k)
+    with np.errstate(over="ignore"):
+        hashed = windows @ _WEIGHTS if k == len(_WEIGHTS) else windows.sum(axis=1)
+    return np.unique(hashed)
+
+
 def shingles(text: str, k: int = 5) -> set[int]:
-    t = normalise(text)
-    if len(t) < k:
-        return {zlib.crc32(t.encode())} if t else set()
-    return {zlib.crc32(t[i : i + k].encode()) for i in range(len(t) - k + 1)}
+    return {int(v) for v in shingle_array(normalise(text), k)}
 
 
 def jaccard(a: set[int], b: set[int]) -> float:
@@ -108,39 +122,57 @@ def jaccard(a: set[int], b: set[int]) -> float:
     return len(a & b) / len(a | b)
 
 
-_PRIME = (1 << 61) - 1
+def _jaccard_arrays(a: npt.NDArray[np.uint64], b: npt.NDArray[np.uint64]) -> float:
+    inter = len(np.intersect1d(a, b, assume_unique=True))
+    union = len(a) + len(b) - inter
+    return inter / union if union else 0.0
+
+
+_PERMS = 64
+_BANDS = 16  # 16 bands of 4 rows: a pair at Jaccard 0.8 becomes a candidate with probability 0.9998
 _RNG = np.random.default_rng(20240601)
-_PERMS = 32
-_A = _RNG.integers(1, 1 << 31, _PERMS, dtype=np.uint64)
-_B = _RNG.integers(0, 1 << 31, _PERMS, dtype=np.uint64)
+_A = _RNG.integers(1, 2**63, _PERMS, dtype=np.uint64) | np.uint64(1)
+_B = _RNG.integers(0, 2**63, _PERMS, dtype=np.uint64)
 
 
-def _minhash(sh: set[int]) -> tuple[int, ...]:
-    x = np.fromiter(sh, dtype=np.uint64, count=len(sh))
-    h = (x[:, None] * _A[None, :] + _B[None, :]) % np.uint64(_PRIME)
-    return tuple(int(v) for v in h.min(axis=0))
+def signatures(sets: list[npt.NDArray[np.uint64]]) -> npt.NDArray[np.uint64]:
+    """MinHash signatures (one row per set), multiply-shift hashing, computed in chunks for all sets at once."""
+    out = np.zeros((len(sets), _PERMS), dtype=np.uint64)
+    start = 0
+    while start < len(sets):
+        stop, total = start, 0
+        while stop < len(sets) and (total < 200_000 or stop == start):
+            total += len(sets[stop])
+            stop += 1
+        chunk = sets[start:stop]
+        flat = np.concatenate(chunk)
+        offsets = np.concatenate([[0], np.cumsum([len(s) for s in chunk])[:-1]]).astype(np.intp)
+        with np.errstate(over="ignore"):
+            hashed = (flat[:, None] * _A[None, :] + _B[None, :]) >> np.uint64(16)
+        out[start:stop] = np.minimum.reduceat(hashed, offsets, axis=0)
+        start = stop
+    return out
 
 
 def template_groups(
-    posts: list[_P], *, threshold: float = 0.8, min_chars: int = 20, bands: int = 8
+    posts: list[_P], *, threshold: float = 0.8, min_chars: int = 20, max_bucket: int = 1000
 ) -> list[tuple[list[int], float]]:
-    """Groups of post indices whose texts are near-identical (Jaccard of 5-gram shingles >= threshold)."""
-    sh: dict[int, set[int]] = {}
+    """Groups of post indices whose texts are near-identical (Jaccard of 5-gram shingles >= threshold).
+
+    Exact copies (after normalising) are grouped directly; near copies are found with MinHash and banding, the
+    signature estimate screens candidates, and the exact Jaccard decides.
+    """
+    members: list[int] = []
+    texts: list[str] = []
     for i, p in enumerate(posts):
         if p.repost_of:
             continue  # a repost repeats by design
-        if len(normalise(p.text)) >= min_chars:
-            sh[i] = shingles(p.text)
-    rows = _PERMS // bands
-    buckets: dict[tuple[int, tuple[int, ...]], list[int]] = defaultdict(list)
-    exact: dict[str, list[int]] = defaultdict(list)
-    for i in sh:
-        exact[normalise(posts[i].text)].append(i)
-    for i, s in sh.items():
-        sig = _minhash(s)
-        for b in range(bands):
-            buckets[(b, sig[b * rows : (b + 1) * rows])].append(i)
-    parent = {i: i for i in sh}
+        norm = normalise(p.text)
+        if len(norm) >= min_chars:
+            members.append(i)
+            texts.append(norm)
+    n = len(members)
+    parent = list(range(n))
 
     def find(x: int) -> int:
         while parent[x] != x:
@@ -153,32 +185,48 @@ def template_groups(
         if ra != rb:
             parent[max(ra, rb)] = min(ra, rb)
 
-    for same in exact.values():
-        for j in same[1:]:
-            union(same[0], j)
+    exact: dict[str, int] = {}
+    unique: list[int] = []  # local indices of the first post with each distinct text
+    for local, norm in enumerate(texts):
+        first = exact.setdefault(norm, local)
+        if first != local:
+            union(first, local)
+        else:
+            unique.append(local)
+    sets = {u: shingle_array(texts[u]) for u in unique}
+    sig = signatures([sets[u] for u in unique]) if unique else np.zeros((0, _PERMS), dtype=np.uint64)
+    rows = _PERMS // _BANDS
     checked: set[tuple[int, int]] = set()
-    for members in buckets.values():
-        if len(members) < 2 or len(members) > 2000:
-            continue
-        for a_i, a in enumerate(members):
-            for b in members[a_i + 1 :]:
-                key = (a, b) if a < b else (b, a)
-                if key in checked or find(a) == find(b):
+    for band in range(_BANDS):
+        buckets: dict[bytes, list[int]] = defaultdict(list)
+        block = np.ascontiguousarray(sig[:, band * rows : (band + 1) * rows])
+        for k in range(len(unique)):
+            buckets[block[k].tobytes()].append(k)
+        for bucket in buckets.values():
+            if len(bucket) < 2 or len(bucket) > max_bucket:
+                continue
+            idx = np.array(bucket)
+            estimate = (sig[idx][:, None, :] == sig[idx][None, :, :]).mean(axis=2)
+            ii, jj = np.nonzero(np.triu(estimate >= threshold - 0.15, k=1))
+            for a, b in zip(idx[ii].tolist(), idx[jj].tolist(), strict=True):
+                ua, ub = unique[a], unique[b]
+                key = (ua, ub) if ua < ub else (ub, ua)
+                if key in checked or find(ua) == find(ub):
                     continue
                 checked.add(key)
-                if jaccard(sh[a], sh[b]) >= threshold:
-                    union(a, b)
+                if _jaccard_arrays(sets[ua], sets[ub]) >= threshold:
+                    union(ua, ub)
     grouped: dict[int, list[int]] = defaultdict(list)
-    for i in sh:
-        grouped[find(i)].append(i)
+    for local in range(n):
+        grouped[find(local)].append(local)
     out: list[tuple[list[int], float]] = []
-    for members in grouped.values():
-        accounts = {posts[i].account_id for i in members}
-        if len(members) < 2 or len(accounts) < 2:
+    for group in grouped.values():
+        accounts = {posts[members[g]].account_id for g in group}
+        if len(group) < 2 or len(accounts) < 2:
             continue
-        base = sh[members[0]]
-        sim = min(jaccard(base, sh[m]) for m in members[1:])
-        out.append((sorted(members, key=lambda i: _time_key(posts[i], i)), sim))
+        distinct = list(dict.fromkeys(exact[texts[g]] for g in group))
+        sim = min((_jaccard_arrays(sets[distinct[0]], sets[d]) for d in distinct[1:]), default=1.0)
+        out.append((sorted((members[g] for g in group), key=lambda i: _time_key(posts[i], i)), sim))
     return out
 
 
@@ -186,10 +234,44 @@ def _time_key(p: _P, i: int) -> tuple[bool, float, int]:
     return (p.at is None, p.at.timestamp() if p.at else 0.0, i)
 
 
-def bursts(posts: list[_P], *, seconds: float = 10.0, min_posts: int = 3, min_accounts: int = 3) -> list[list[int]]:
-    """Runs of posts where each follows the previous within `seconds`, by at least `min_accounts` accounts."""
+def poisson_tail(mean: float, at_least: int) -> float:
+    """P(N >= at_least) for N ~ Poisson(mean)."""
+    if at_least <= 0:
+        return 1.0
+    term = math.exp(-mean)
+    below = term
+    for k in range(1, at_least):
+        term *= mean / k
+        below += term
+    return max(0.0, 1.0 - below)
+
+
+@dataclass(frozen=True)
+class Burst:
+    members: list[int]
+    chance: float  # windows this dense expected by chance over the whole span, at the overall posting rate
+
+
+def bursts(
+    posts: list[_P],
+    *,
+    seconds: float = 10.0,
+    min_posts: int = 3,
+    min_accounts: int = 3,
+    alpha: float = 0.01,
+) -> list[Burst]:
+    """Runs of posts, each within `seconds` of the previous, by at least `min_accounts` accounts, that are unlikely at
+    the incident's overall posting rate: a run of m posts lasting d seconds is kept when the number of windows that
+    dense expected by chance over the whole span (Poisson) is at most `alpha`. Busy hours alone are not a signal.
+    """
     dated = sorted((i for i, p in enumerate(posts) if p.at is not None), key=lambda i: _time_key(posts[i], i))
-    out: list[list[int]] = []
+    if len(dated) < min_posts:
+        return []
+    t0, t1 = posts[dated[0]].at, posts[dated[-1]].at
+    assert t0 is not None and t1 is not None
+    span = max((t1 - t0).total_seconds(), seconds)
+    rate = len(dated) / span
+    runs: list[list[int]] = []
     run: list[int] = []
     for i in dated:
         at = posts[i].at
@@ -198,11 +280,19 @@ def bursts(posts: list[_P], *, seconds: float = 10.0, min_posts: int = 3, min_ac
         if run and prev is not None and (at - prev).total_seconds() <= seconds:
             run.append(i)
             continue
-        if len(run) >= min_posts and len({posts[j].account_id for j in run}) >= min_accounts:
-            out.append(run)
+        runs.append(run)
         run = [i]
-    if len(run) >= min_posts and len({posts[j].account_id for j in run}) >= min_accounts:
-        out.append(run)
+    runs.append(run)
+    out: list[Burst] = []
+    for r in runs:
+        if len(r) < min_posts or len({posts[j].account_id for j in r}) < min_accounts:
+            continue
+        first, last = posts[r[0]].at, posts[r[-1]].at
+        assert first is not None and last is not None
+        window = max((last - first).total_seconds(), seconds)
+        chance = poisson_tail(rate * window, len(r)) * (span / window)
+        if chance <= alpha:
+            out.append(Burst(r, chance))
     return out
 
 
@@ -307,7 +397,8 @@ def coordination_signals(
                 {"similarity": round(sim, 3), "accounts": sorted(a for a in accounts if a is not None)},
             )
         )
-    for run in bursts(posts, seconds=burst_seconds, min_accounts=burst_min_accounts):
+    for burst in bursts(posts, seconds=burst_seconds, min_accounts=burst_min_accounts):
+        run = burst.members
         accounts = {posts[i].account_id for i in run}
         first, last = posts[run[0]].at, posts[run[-1]].at
         assert first is not None and last is not None
@@ -315,10 +406,16 @@ def coordination_signals(
             Signal(
                 "burst",
                 f"{len(run)} posts by {len(accounts)} accounts within {(last - first).total_seconds():.0f} s from "
-                f"{first:%Y-%m-%d %H:%M:%S} UTC (each within {burst_seconds:g} s of the previous) — {INDICATOR}",
+                f"{first:%Y-%m-%d %H:%M:%S} UTC (each within {burst_seconds:g} s of the previous; at the overall "
+                f"posting rate about {burst.chance:.1g} such runs would be expected by chance) — {INDICATOR}",
                 tuple(("post", posts[i].id) for i in run),
                 min(1.0, len(accounts) / 10),
-                {"start": first.isoformat(), "end": last.isoformat(), "accounts": len(accounts)},
+                {
+                    "start": first.isoformat(),
+                    "end": last.isoformat(),
+                    "accounts": len(accounts),
+                    "expected_by_chance": burst.chance,
+                },
             )
         )
     cadence: dict[int, Counter[int]] = defaultdict(Counter)

@@ -304,16 +304,19 @@ def cmd_references(args: argparse.Namespace) -> int:
 
 
 def cmd_domains(args: argparse.Namespace) -> int:
-    from workbench.core.context.domains import domains, index_domains
+    from workbench.core.context.domains import domain_timings, domains, index_domains
     from workbench.core.incident import Incident
 
     with Incident.open(args.file, read_only=not args.index) as inc:
         if args.index:
             index_domains(inc)
         found = domains(inc)
+        timings = domain_timings(inc)
     if args.json:
         print_json([d.to_json() for d in found])
         return EXIT_OK
+    for t in timings:
+        print(t.text)
     for d in found:
         dates = []
         if d.registered_utc:

@@ -70,6 +70,8 @@ def test_import_everything_then_counts_events(
     doms = {d["name"]: d for d in json.loads(capsys.readouterr().out)}
     assert doms["kestrel-truth.news"]["posts"] == 1 and doms["kestrel-truth.news"]["accounts"] == 1
     assert doms["kestrel-truth.news"]["registered_utc"] == "2024-05-01T07:59:58+00:00"
+    assert main(["context", "domains", str(case)]) == 0
+    assert "kestrel-truth.news registered 2 days before the first post mentioning it" in capsys.readouterr().out
     set_claim(case, 50.0, 10.0, "2024-05-03T10:00:00+00:00")
     with Incident.open(case, read_only=True) as inc:
         counts = context_counts(inc)

@@ -353,3 +353,79 @@ def import_record_file(
     return attach_record(incident, text, domain=domain, kind=kind, source_media_id=media_id) | Changes.of(
         "media", media_id
     )
+
+
+@dataclass(frozen=True)
+class DomainTiming:
+    """How a domain's registration (or first certificate) stands to the first post that mentions it."""
+
+    domain_id: int
+    domain: str
+    event: str  # "registered" | "first certificate"
+    event_utc: str
+    first_post_id: int
+    first_post_utc: str
+    seconds_before: float  # > 0: the domain came before the post
+
+    @property
+    def text(self) -> str:
+        gap = abs(self.seconds_before)
+        if gap >= 2 * 86400:
+            span = f"{gap / 86400:.0f} days"
+        elif gap >= 2 * 3600:
+            span = f"{gap / 3600:.0f} hours"
+        else:
+            span = f"{gap / 60:.0f} minutes"
+        side = "before" if self.seconds_before >= 0 else "after"
+        return f"{self.domain} {self.event} {span} {side} the first post mentioning it (post {self.first_post_id})"
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "domain_id": self.domain_id,
+            "domain": self.domain,
+            "event": self.event,
+            "event_utc": self.event_utc,
+            "first_post_id": self.first_post_id,
+            "first_post_utc": self.first_post_utc,
+            "seconds_before": self.seconds_before,
+            "text": self.text,
+        }
+
+
+def domain_timings(incident: Incident) -> list[DomainTiming]:
+    """For each domain with a registration or first-certificate date and posts mentioning it: the gap between that
+    date and the earliest such post ("domain registered two days before the first post")."""
+    from workbench.core.context._common import parse_iso_utc
+
+    with incident.read() as conn:
+        rows = conn.exec_driver_sql(
+            "SELECT d.id, d.unicode_name, (SELECT min(registered_utc) FROM domain_record WHERE domain_id = d.id), "
+            "(SELECT min(first_certificate_utc) FROM domain_record WHERE domain_id = d.id), "
+            "(SELECT p.id || ' ' || p.created_utc FROM domain_mention m JOIN post p ON p.id = m.object_id "
+            "WHERE m.domain_id = d.id AND m.object_type = 'post' AND p.created_utc IS NOT NULL "
+            "ORDER BY p.created_utc LIMIT 1) FROM domain d"
+        ).all()
+    out: list[DomainTiming] = []
+    for dom_id, name, registered, first_cert, first_post in rows:
+        if not first_post:
+            continue
+        post_id_text, post_utc = str(first_post).split(" ", 1)
+        post_dt = parse_iso_utc(post_utc)
+        if post_dt is None:
+            continue
+        for event, when in (("registered", registered), ("first certificate", first_cert)):
+            dt = parse_iso_utc(when)
+            if dt is None:
+                continue
+            out.append(
+                DomainTiming(
+                    int(dom_id),
+                    str(name),
+                    event,
+                    str(when),
+                    int(post_id_text),
+                    post_utc,
+                    (post_dt - dt).total_seconds(),
+                )
+            )
+    return out

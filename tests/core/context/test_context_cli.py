@@ -144,3 +144,19 @@ def test_capture_through_the_dispatcher(tmp_path: Path) -> None:
         ("https://a.example/", "2024-05-03T10:00:00+00:00")
     ]
     con.close()
+
+
+def test_place_prints_residuals(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    from tests.helpers import make_jpeg
+
+    case = tmp_path / "case.incident"
+    main(["new", str(case), "--title", "t"])
+    photo = tmp_path / "photo.jpg"
+    photo.write_bytes(make_jpeg(320, 240))
+    points = ["0,0,50,10", "320,0,50,10.004", "0,240,49.998,10", "320,240,49.998,10.0042"]
+    capsys.readouterr()
+    assert main(["context", "place", str(case), str(photo), *(a for p in points for a in ("--point", p))]) == 0
+    out = capsys.readouterr().out
+    assert out.count("residual") == 4 and "RMS" in out and "tiles" in out
+    assert main(["context", "place", str(case), "photo.jpg", "--point", "0,0,50,10", "--json"]) == 2
+    assert "at least three" in capsys.readouterr().err

@@ -3,7 +3,6 @@ shapes the map draws from them (camera cones, sun lines, hypothesis circles)."""
 
 from __future__ import annotations
 
-import math
 from dataclasses import dataclass
 from typing import Any
 
@@ -65,12 +64,3 @@ def circle(lat: float, lon: float, radius_m: float, steps: int = 64) -> list[tup
     """A closed ring (lat, lon) at `radius_m` around the point."""
     pts = [destination(lat, lon, 360.0 * i / steps, radius_m) for i in range(steps)]
     return [*pts, pts[0]]
-
-
-def initial_bearing_sphere(lat1: float, lon1: float, lat2: float, lon2: float) -> float:
-    """Spherical initial bearing, for quick checks without the ellipsoid."""
-    p1, p2 = math.radians(lat1), math.radians(lat2)
-    dl = math.radians(lon2 - lon1)
-    y = math.sin(dl) * math.cos(p2)
-    x = math.cos(p1) * math.sin(p2) - math.sin(p1) * math.cos(p2) * math.cos(dl)
-    return math.degrees(math.atan2(y, x)) % 360.0

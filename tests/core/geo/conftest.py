@@ -12,7 +12,7 @@ import pytest
 from workbench.core.geo import gazetteer
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture(scope="session", autouse=True)
 def geo_cache(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Path]:
     folder = tmp_path_factory.mktemp("workbench-cache")
     old = os.environ.get("WORKBENCH_CACHE_DIR")

@@ -201,3 +201,21 @@ def test_tile_plan_for_a_big_image_is_bounded() -> None:
     assert 17 <= p.max_zoom <= 19
     assert p.count < 40_000
     assert p.max_zoom - p.min_zoom >= 5
+
+
+def test_tiff_claiming_billions_of_pixels_is_refused(inc: Incident, tmp_path: Path) -> None:
+    path = make_geotiff(tmp_path / "huge.tif", size=(7, 5))
+    data = bytearray(path.read_bytes())
+    assert data[:4] == b"II*\x00"
+    ifd = int.from_bytes(data[4:8], "little")
+    count = int.from_bytes(data[ifd : ifd + 2], "little")
+    for i in range(count):
+        entry = ifd + 2 + 12 * i
+        tag = int.from_bytes(data[entry : entry + 2], "little")
+        if tag in (256, 257):  # ImageWidth, ImageLength: claim 60,000 × 60,000
+            kind = int.from_bytes(data[entry + 2 : entry + 4], "little")
+            data[entry + 8 : entry + 8 + (2 if kind == 3 else 4)] = (60000).to_bytes(2 if kind == 3 else 4, "little")
+    path.write_bytes(bytes(data))
+    with pytest.raises(BadInput, match="too large"):
+        import_reference_image(inc, path)
+    assert inc.media_items() == []

@@ -95,18 +95,21 @@ def cmd_add(args: argparse.Namespace) -> int:
 
 
 def cmd_info(args: argparse.Namespace) -> int:
+    from workbench.core.context import context_counts
     from workbench.core.incident import Incident
 
     with Incident.open(args.file, read_only=True) as inc:
         info = inc.info()
         items = inc.media_items()
         counts = inc.counts()
+        context = context_counts(inc)
     if args.json:
         print_json(
             {
                 "incident": info.to_json(),
                 "counts": counts,
                 **{k: v for k, v in counts.items() if k in ("posts", "accounts")},
+                "context": context,
                 "media": [m.to_json() for m in items],
             }
         )
@@ -117,7 +120,10 @@ def cmd_info(args: argparse.Namespace) -> int:
         out.write(f"Claim: {info.claim}\n")
     out.write(f"Analyst: {info.analyst}   created {info.created_utc}   modified {info.modified_utc}\n")
     out.write(f"Format {info.format_version}; {info.audit_count} audit entries; head {info.audit_head}\n")
-    out.write(", ".join(f"{v} {k}" for k, v in counts.items()) + "\n\n")
+    out.write(", ".join(f"{v} {k}" for k, v in counts.items()) + "\n")
+    if any(context.values()):
+        out.write("Context: " + ", ".join(f"{v} {k}" for k, v in context.items() if v) + "\n")
+    out.write("\n")
     for m in items:
         when = m.summary.capture_time or "no capture time"
         flags = ", ".join(f.code for f in m.flags)

@@ -17,7 +17,7 @@ from workbench.core.errors import (
     NotAnIncident,
 )
 from workbench.core.incident import Incident
-from workbench.core.store import schema, schema_analysis, schema_posts  # noqa: F401  (register models)
+from workbench.core.store import schema, schema_analysis, schema_context, schema_posts  # noqa: F401  (models)
 from workbench.core.store.engine import APPLICATION_ID
 from workbench.core.store.migrations import CURRENT_VERSION, STEPS
 

@@ -137,9 +137,20 @@ def main(argv: list[str] | None = None) -> int:
             window.inspector.seek(1.5)
             _settle(0.8)
             shot("inspector-video", window.inspector)
+        window.evidence.select_id(photo)
+        _wait(app, lambda: window.inspector.picture is not None and window.inspector.picture.media_id == photo)
+        sizes = {"map": (900, 700)}
         for name, dock in window.docks.items():
-            if name not in ("evidence", "metadata", "annotations") and dock.isVisible():
+            if name not in ("evidence", "metadata", "annotations"):
+                # Shown on its own at a useful size (in the window it may be a tab in a narrow strip).
+                dock.setFloating(True)
+                dock.resize(*sizes.get(name, (1400, 520)))
+                dock.show()
+                dock.raise_()
+                _settle(2.5 if name == "map" else 0.8)  # the map page draws its tiles asynchronously
                 shot(name, dock)
+                dock.setFloating(False)
+        window.docks["metadata"].raise_()
         window.close()
         ctx.shutdown()
     finally:

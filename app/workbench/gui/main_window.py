@@ -17,6 +17,7 @@ from PySide6.QtCore import QByteArray, QSize, Qt, QTimer
 from PySide6.QtGui import QAction, QCloseEvent, QDragEnterEvent, QDropEvent, QKeySequence
 from PySide6.QtWidgets import (
     QDockWidget,
+    QFrame,
     QFileDialog,
     QHBoxLayout,
     QLabel,
@@ -24,6 +25,7 @@ from PySide6.QtWidgets import (
     QMenu,
     QMessageBox,
     QProgressBar,
+    QScrollArea,
     QTabWidget,
     QToolButton,
     QVBoxLayout,
@@ -169,10 +171,15 @@ class MainWindow(QMainWindow):
         self.setDockNestingEnabled(True)
         self.setTabPosition(Qt.DockWidgetArea.AllDockWidgetAreas, QTabWidget.TabPosition.North)
         self.setDocumentMode(False)
-        self.resize(1500, 920)
+        screen = self.screen().availableGeometry() if self.screen() is not None else None
+        if screen is not None and screen.width() > 0:
+            self.resize(min(1680, int(screen.width() * 0.94)), min(1050, int(screen.height() * 0.94)))
+        else:
+            self.resize(1500, 920)
         self.last_error: str | None = None
         self.last_report: AddReport | None = None
         self.docks: dict[str, QDockWidget] = {}
+        self.panels: dict[str, QWidget] = {}  # the optional panels' own widgets, by name
 
         self.header = IncidentHeader(ctx)
         self.inspector = InspectorPanel(ctx)
@@ -203,6 +210,7 @@ class MainWindow(QMainWindow):
         ctx.error_raised.connect(self.show_error)
         ctx.status_message.connect(lambda text: self.statusBar().showMessage(text, 6000))
         ctx.annotation_selected.connect(self._raise_annotations)
+        ctx.show_on_map_requested.connect(lambda *_: self.docks["map"].raise_() if "map" in self.docks else None)
         self.inspector.empty.linkActivated.connect(self._welcome_link)
         self._default_state = self.saveState(LAYOUT_VERSION)
         self._restore_layout()
@@ -220,10 +228,8 @@ class MainWindow(QMainWindow):
         )
         self.addDockWidget(AREAS.get(area, Qt.DockWidgetArea.RightDockWidgetArea), dock)
         self.docks[name] = dock
-        if name == "evidence":
-            dock.setMinimumWidth(300)
         if name in ("metadata", "annotations"):
-            dock.setMinimumWidth(340)
+            dock.setMinimumWidth(300)
         if hasattr(self, "view_menu"):
             self.view_menu.insertAction(self._reset_action, dock.toggleViewAction())
         return dock
@@ -242,7 +248,14 @@ class MainWindow(QMainWindow):
             except Exception:  # one broken panel must not keep the window from opening
                 log.exception("the %s panel could not be created", name)
                 continue
-            self.add_panel(name, getattr(module, "TITLE", name.title()), widget, getattr(module, "AREA", "bottom"))
+            # In a scroll area: a panel's own minimum size must never force the window past the screen.
+            holder = QScrollArea()
+            holder.setObjectName(f"panel-{name}")
+            holder.setWidget(widget)
+            holder.setWidgetResizable(True)
+            holder.setFrameShape(QFrame.Shape.NoFrame)
+            self.add_panel(name, getattr(module, "TITLE", name.title()), holder, getattr(module, "AREA", "bottom"))
+            self.panels[name] = widget
 
     def _restore_layout(self) -> None:
         geometry = self.ctx.settings.value("window/geometry")
@@ -252,12 +265,40 @@ class MainWindow(QMainWindow):
         if isinstance(state, QByteArray | bytes):
             self.restoreState(QByteArray(state), LAYOUT_VERSION)
         else:
+            self._needs_default_layout = True
+
+    def showEvent(self, event: Any) -> None:
+        super().showEvent(event)
+        # Tabified before the first show, Qt can leave an orphan tab bar on screen: lay out once shown.
+        if getattr(self, "_needs_default_layout", False):
+            self._needs_default_layout = False
             self._default_layout()
 
     def _default_layout(self) -> None:
-        # Metadata and annotations share the right column as tabs: each gets the full height it needs.
-        self.tabifyDockWidget(self.docks["metadata"], self.docks["annotations"])
-        self.docks["metadata"].raise_()
+        """Evidence left and inspector centre at full height; the right column and the bottom strip hold their
+        panels as tabs (each gets the whole space it needs, one click away)."""
+        self.setCorner(Qt.Corner.BottomLeftCorner, Qt.DockWidgetArea.LeftDockWidgetArea)
+        self.setCorner(Qt.Corner.BottomRightCorner, Qt.DockWidgetArea.RightDockWidgetArea)
+        by_area: dict[Qt.DockWidgetArea, list[QDockWidget]] = {}
+        for dock in self.docks.values():
+            by_area.setdefault(self.dockWidgetArea(dock), []).append(dock)
+        for docks in by_area.values():
+            for other in docks[1:]:
+                self.tabifyDockWidget(docks[0], other)
+            docks[0].raise_()
+        QTimer.singleShot(0, lambda: self._size_docks(by_area))
+
+    def _size_docks(self, by_area: dict[Qt.DockWidgetArea, list[QDockWidget]]) -> None:
+        """Once the window has its size: a third of the width to the sides, a quarter of the height below."""
+        sizes = {
+            Qt.DockWidgetArea.LeftDockWidgetArea: (Qt.Orientation.Horizontal, max(300, self.width() // 5)),
+            Qt.DockWidgetArea.RightDockWidgetArea: (Qt.Orientation.Horizontal, max(340, self.width() // 4)),
+            Qt.DockWidgetArea.BottomDockWidgetArea: (Qt.Orientation.Vertical, max(220, self.height() // 4)),
+        }
+        for area, docks in by_area.items():
+            if area in sizes and docks:
+                orientation, size = sizes[area]
+                self.resizeDocks([docks[0]], [size], orientation)
         self.resizeDocks([self.docks["evidence"]], [350], Qt.Orientation.Horizontal)
         self.resizeDocks([self.docks["metadata"]], [380], Qt.Orientation.Horizontal)
 

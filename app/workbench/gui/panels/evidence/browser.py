@@ -314,7 +314,9 @@ class EvidenceBrowser(QWidget):
         for title, kind in (("All types", None), ("Photos", "image"), ("Videos", "video"), ("Other files", "file")):
             self.kind_box.addItem(title, kind)
         self.flag_box = QComboBox()
-        self.flag_box.setMinimumContentsLength(10)
+        for box in (self.sort_box, self.kind_box, self.flag_box):
+            box.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon)
+            box.setMinimumContentsLength(5)
         self.grid_button = QToolButton(checkable=True, checked=True, toolTip="Thumbnails or list")
         self.grid_button.setIcon(icon("grid"))
         self.count_label = QLabel()

@@ -9,6 +9,7 @@ with a running header, a footer naming the incident, its content digest and audi
 
 from __future__ import annotations
 
+import math
 import os
 import threading
 from collections.abc import Iterable
@@ -33,7 +34,7 @@ from PySide6.QtGui import (
 
 from workbench.core.errors import WorkbenchError
 from workbench.core.report import Report, build_report
-from workbench.core.report.model import FIGURE_SCHEME
+from workbench.core.report.model import CONTENTS_ANCHOR, FIGURE_SCHEME
 from workbench.core.tasks import Progress
 
 # The body font first, then fonts for scripts it lacks; Qt falls back per character beyond these too.
@@ -135,16 +136,12 @@ def write_pdf(report: Report, path: Path | str, progress: Progress | None = None
     path = Path(path)
     size_pt = QPageSize(QPageSize.PageSizeId.A4).sizePoints()
     page_w, page_h = size_pt.width() / 72 * DPI, size_pt.height() / 72 * DPI
-    body_h = page_h - MARGIN_TOP - MARGIN_BOTTOM
-    section_pages: dict[str, int] | None = None
-    for _ in range(3):  # the contents list can move what follows it; settle the page numbers
-        doc = report_document(report, pages=section_pages)
-        doc.setPageSize(QSizeF(page_w - 2 * MARGIN_X, body_h))
-        found = _section_pages(doc, report, body_h)
-        if found == section_pages:
-            break
-        section_pages = found
+    body_h = math.floor((page_h - MARGIN_TOP - MARGIN_BOTTOM) * 64) / 64  # Qt lays out in 1/64 px
+    doc = report_document(report)
+    doc.setPageSize(QSizeF(page_w - 2 * MARGIN_X, body_h))
     pages = doc.pageCount()
+    section_pages = _section_pages(doc, report, body_h)
+    contents_cells = _contents_cells(doc)
     tmp = path.with_name(f".{path.name}.writing")
     writer = QPdfWriter(str(tmp))
     writer.setResolution(300)
@@ -169,7 +166,10 @@ def write_pdf(report: Report, path: Path | str, progress: Progress | None = None
             painter.scale(scale, scale)
             painter.save()
             painter.translate(MARGIN_X, MARGIN_TOP - n * body_h)
-            doc.drawContents(painter, QRectF(0, n * body_h, page_w - 2 * MARGIN_X, body_h))
+            # Lines never straddle a page; the clip stops half a pixel short so that the first line of the next
+            # page, which touches this page's lower edge, is not also drawn (invisibly clipped) here.
+            doc.drawContents(painter, QRectF(0, n * body_h, page_w - 2 * MARGIN_X, body_h - 0.5))
+            _contents_pages(painter, doc, contents_cells, section_pages, n, body_h)
             painter.restore()
             _furniture(painter, report, n, pages, page_w, page_h, small)
             painter.restore()
@@ -180,6 +180,42 @@ def write_pdf(report: Report, path: Path | str, progress: Progress | None = None
         raise WorkbenchError(f"Cannot write {path}: Qt produced no file.")
     os.replace(tmp, path)
     return pages
+
+
+def _contents_cells(doc: QTextDocument) -> dict[str, QRectF]:
+    """Section key → the rectangle (document coordinates) of its page-number cell in the contents."""
+    layout = doc.documentLayout()
+    cells: dict[str, QRectF] = {}
+    block = doc.begin()
+    while block.isValid():
+        it = block.begin()
+        while not it.atEnd():
+            for name in it.fragment().charFormat().anchorNames():
+                if name.startswith(CONTENTS_ANCHOR):
+                    cells[name[len(CONTENTS_ANCHOR) :]] = layout.blockBoundingRect(block)
+            it += 1
+        block = block.next()
+    return cells
+
+
+def _contents_pages(
+    painter: QPainter,
+    doc: QTextDocument,
+    cells: dict[str, QRectF],
+    pages: dict[str, int],
+    page: int,
+    page_height: float,
+) -> None:
+    """Draw the page numbers into the contents (known only once the document is laid out)."""
+    painter.save()
+    font = QFont(doc.defaultFont())
+    font.setPixelSize(round(font.pointSizeF() * DPI / 72))  # the painter works in document pixels
+    painter.setFont(font)
+    painter.setPen(QColor(29, 35, 43))
+    for key, rect in cells.items():
+        if key in pages and int(rect.top() // page_height) == page:
+            painter.drawText(rect, int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter), str(pages[key]))
+    painter.restore()
 
 
 def _section_pages(doc: QTextDocument, report: Report, page_height: float) -> dict[str, int]:

@@ -18,6 +18,7 @@ from typing import Any
 
 FIGURE_SCHEME = "figure"
 CONTENTS_MARK = "<!--contents-->"  # where the title page wants the table of contents
+CONTENTS_ANCHOR = "contents-"  # anchor names of the page-number cells in the contents
 PAGE_WIDTH_PX = 680  # the text column at 96 px per inch (A4 minus 18 mm margins): figures are sized against it
 
 # C0/C1 controls (except tab and newline) and lone surrogates cannot be shown and confuse text layout.
@@ -127,9 +128,12 @@ class Report:
 
     def contents_html(self, pages: dict[str, int] | None = None) -> str:
         """The table of contents; with `pages` (section key → page number, known after layout) it lists pages."""
+        # Without `pages` each page cell holds an anchor "contents-KEY": a renderer that knows the pages only after
+        # layout (the PDF writer) finds the cell by it and draws the number there, so the layout is done once.
         cells = [
-            f'<td width="4%">{n}</td><td width="38%">{esc(s.title)}</td>'
-            f'<td width="6%" align="right">{pages[s.key] if pages and s.key in pages else ""}</td>'
+            f'<td width="4%">{n}</td><td width="38%">{esc(s.title)}</td><td width="6%" align="right">'
+            + (str(pages[s.key]) if pages and s.key in pages else f'<a name="{CONTENTS_ANCHOR}{s.key}">&nbsp;</a>')
+            + "</td>"
             for n, s in self.numbered_sections()
         ]
         if not cells:

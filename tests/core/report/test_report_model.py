@@ -7,10 +7,12 @@ import io
 import shutil
 import sqlite3
 import subprocess
+from pathlib import Path
 
 import numpy as np
 import pytest
 from PIL import Image
+from tests.conftest import make_jpeg
 from tests.core.report.fixtures import HOSTILE, add_posts, item_id, script_posts
 
 from workbench.core import annotations as ann
@@ -170,3 +172,43 @@ def test_pictures_are_downscaled_jpegs(demo: Incident) -> None:
     pic = evidence_picture(buf.getvalue(), (), max_side=1200)
     assert (pic.width, pic.height) == (1200, 900)
     assert pic.mime == "image/jpeg" and pic.data[:2] == b"\xff\xd8"
+
+
+def test_an_empty_incident_still_gives_every_section(tmp_path: Path) -> None:
+    with Incident.create(tmp_path / "empty.incident", title="Nothing yet", analyst="a") as inc:
+        report = build_report(inc)
+    assert report.section_keys == SECTIONS
+    html = report.html()
+    for sentence in (
+        "No findings have been recorded.",
+        "The incident holds no evidence items.",
+        "No claimed place is recorded",
+        "No claimed time is recorded",
+        "No posts were imported",
+    ):
+        assert sentence in html
+    assert report.figures() == {}
+
+
+def test_hostile_file_names_are_escaped(tmp_path: Path) -> None:
+    from workbench.core.ingest import add_evidence
+
+    name = '<img src="file:x">&amp;.jpg'
+    (tmp_path / name).write_bytes(make_jpeg(64, 48, seed=3))
+    with Incident.create(tmp_path / "h.incident", title="<script>t</script>", analyst="<b>a</b>") as inc:
+        add_evidence(inc, [tmp_path / name], pixels=False)
+        html = build_report(inc, "title,evidence,appendix").html()
+    assert '<img src="file:x">' not in html and "<script>" not in html and "<b>a</b>" not in html
+    assert "&lt;img src=&quot;file:x&quot;&gt;&amp;amp;.jpg" in html
+    assert "&lt;script&gt;t&lt;/script&gt;" in html
+
+
+def test_picture_budget_and_contact_sheet() -> None:
+    from workbench.core.report.figures import MAX_SIDE, MIN_SIDE, contact_sheet, picture_side
+
+    assert picture_side(1) == MAX_SIDE and picture_side(20) == MAX_SIDE
+    assert picture_side(50) < MAX_SIDE and picture_side(10_000) == MIN_SIDE
+    assert picture_side(50) ** 2 * 0.75 * 50 <= 36_000_000
+    sheet = contact_sheet([make_jpeg(320, 240, seed=i) for i in range(3)], ["0.0 s", "1.0 s", "2.0 s"], 900)
+    img = Image.open(io.BytesIO(sheet.data))
+    assert img.width == 900 and sheet.mime == "image/jpeg"

@@ -38,3 +38,34 @@ def test_dock_shows_the_incident_and_follows_selection(
     dock.close()
     dock.deleteLater()
     QCoreApplication.sendPostedEvents(None, QEvent.Type.DeferredDelete)
+
+
+def test_clicks_and_drags_are_undoable(qtbot: Any, ctx: Any, tmp_path: Path, map_cache: Path) -> None:
+    from workbench.core import analysis
+    from workbench.core.incident import Incident
+
+    path = tmp_path / "c.incident"
+    Incident.create(path, title="C").close()
+    dock = make_panel(ctx)
+    dock.resize(800, 600)
+    dock.show()
+    view = dock.map
+    with qtbot.waitSignal(view.pageReady, timeout=20000):
+        ctx.open_incident(path)
+    view.hypothesisAdded.emit(48.28, 37.18)  # what a click in "Add hypothesis" mode sends
+    hyps = analysis.list_hypotheses(ctx.incident)
+    assert len(hyps) == 1 and hyps[0].method == "map click"
+    marker = f"hyp:{hyps[0].id}"
+    qtbot.waitUntil(lambda: js(qtbot, view, f"!!WB.markers['{marker}']"), timeout=10000)
+    js(qtbot, view, f"var m = WB.markers['{marker}']; m.setLatLng([48.3, 37.25]); m.fire('dragend'); 1")
+    qtbot.waitUntil(lambda: analysis.hypothesis(ctx.incident, hyps[0].id).lat == 48.3, timeout=10000)
+    ctx.undo_stack.undo()
+    assert analysis.hypothesis(ctx.incident, hyps[0].id).lat == 48.28
+    qtbot.waitUntil(lambda: js(qtbot, view, f"WB.markers['{marker}'].getLatLng().lat") == 48.28, timeout=10000)
+    ctx.undo_stack.undo()
+    assert analysis.list_hypotheses(ctx.incident) == []
+    qtbot.waitUntil(lambda: js(qtbot, view, "WB.stats()")["hypotheses"] == 0, timeout=10000)
+    ctx.close_incident()
+    dock.close()
+    dock.deleteLater()
+    QCoreApplication.sendPostedEvents(None, QEvent.Type.DeferredDelete)

@@ -8,8 +8,9 @@
   the settings `map/tile_url` and `map/nominatim_domain` (OpenStreetMap's by default); Nominatim answers are
   cached for the session (in the incident once it has a table for them).
 
-`hypothesisAdded` / `hypothesisMoved` / `measured` are re-emitted by `MapDock` for the window to turn into
-audited, undoable operations (the core has no hypothesis operation yet).
+- a click in "Add hypothesis" mode and a dragged hypothesis become undoable, audited commands
+  (`workbench.core.geo.commands`) pushed on `ctx.push`; a refused change (read-only incident) redraws the map.
+`measured` (a `Measurement`) is re-emitted for whoever wants to keep it.
 """
 
 from __future__ import annotations
@@ -104,8 +105,8 @@ class MapDock(QWidget):
         self._reload.timeout.connect(lambda: self.map.set_layers(self.layers(), keep_view=True))
 
         self.map.mediaSelected.connect(self._media_clicked)
-        self.map.hypothesisAdded.connect(self.hypothesisAdded)
-        self.map.hypothesisMoved.connect(self.hypothesisMoved)
+        self.map.hypothesisAdded.connect(self._add_hypothesis)
+        self.map.hypothesisMoved.connect(self._move_hypothesis)
         self.map.measured.connect(self.measured)
         ctx.incident_changed.connect(self.set_incident)
         ctx.changed.connect(self._changed)
@@ -140,9 +141,35 @@ class MapDock(QWidget):
         self.map.set_layers(self.layers())
 
     def _changed(self, changes: Any) -> None:
-        topics = getattr(changes, "topics", ())
-        if any(t in topics for t in TOPICS):
+        topics = set(getattr(changes, "topics", ()))
+        if topics == {"hypotheses"} and not self._reload.isActive():
+            self._redraw_hypotheses()  # an add, move or undo: no page reload, the view stays put
+        elif topics & set(TOPICS):
             self._reload.start()
+
+    def _add_hypothesis(self, lat: float, lon: float) -> None:
+        from workbench.core.geo.commands import AddHypothesis
+
+        if self.ctx.incident is not None and not self.ctx.push(AddHypothesis(lat, lon)):
+            self._redraw_hypotheses()
+
+    def _move_hypothesis(self, marker_id: str, lat: float, lon: float) -> None:
+        from workbench.core.geo.commands import MoveHypothesis, hypothesis_id
+
+        inc = self.ctx.incident
+        if inc is None:
+            return
+        try:
+            command = MoveHypothesis.from_current(inc, hypothesis_id(marker_id), lat, lon)
+        except WorkbenchError as exc:
+            self.ctx.error_raised.emit(str(exc))
+            self._redraw_hypotheses()
+            return
+        if not self.ctx.push(command):
+            self._redraw_hypotheses()
+
+    def _redraw_hypotheses(self) -> None:
+        self.map.set_hypotheses(self.layers().hypotheses)
 
     def _media_clicked(self, media_id: str) -> None:
         try:

@@ -123,6 +123,7 @@ def _gps_exif(lat: float, lon: float, direction: float) -> bytes:
 def test_map_of_a_real_incident(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     from tests.helpers import make_jpeg
 
+    from workbench.core import analysis
     from workbench.core.annotations import create_annotation
     from workbench.core.incident import Incident
     from workbench.core.ingest import add_evidence
@@ -133,24 +134,17 @@ def test_map_of_a_real_incident(tmp_path: Path, capsys: pytest.CaptureFixture[st
     with Incident.create(path, title="Strike </script>") as inc:
         add_evidence(inc, [photo], workers=1)
         media_id = inc.media_items()[0].id
-        with inc.write() as conn:  # how the integrator's (future) hypothesis operation stores one
-            conn.exec_driver_sql(
-                "INSERT INTO location_hypothesis (label, lat, lon, radius_m, status, confidence, method, "
-                "inputs_json, geometry_json, note, created_utc, modified_utc) "
-                "VALUES (?, ?, ?, ?, ?, ?, 'manual', '{}', ?, '', ?, ?)",
-                (
-                    "Pokrovsk centre",
-                    48.28,
-                    37.18,
-                    800.0,
-                    "rejected",
-                    0.2,
-                    json.dumps({"type": "Polygon", "coordinates": [[[37, 48], [38, 48], [38, 49], [37, 48]]]}),
-                    "2024-01-01T00:00:00+00:00",
-                    "2024-01-01T00:00:00+00:00",
-                ),
-            )
-            hid = conn.exec_driver_sql("SELECT max(id) FROM location_hypothesis").scalar_one()
+        changes = analysis.add_hypothesis(
+            inc,
+            48.28,
+            37.18,
+            label="Pokrovsk centre",
+            radius_m=800.0,
+            status="rejected",
+            confidence=0.2,
+            geometry={"type": "Polygon", "coordinates": [[[37, 48], [38, 48], [38, 49], [37, 48]]]},
+        )
+        hid = changes.ids["hypotheses"][0]
         create_annotation(
             inc,
             media_id,

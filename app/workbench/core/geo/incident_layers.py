@@ -9,7 +9,6 @@ skipped.
 from __future__ import annotations
 
 import contextlib
-import json
 from dataclasses import replace
 from typing import TYPE_CHECKING, Any
 
@@ -85,63 +84,56 @@ def layers_from_incident(inc: Any, gazetteer: Gazetteer | None = None) -> MapLay
 
 
 def _analysis_layers(inc: Any) -> tuple[list[Hypothesis], list[Band], list[MapPoint]]:
-    read = getattr(inc, "read", None)
-    if not callable(read):
+    from workbench.core import analysis, annotations
+    from workbench.core.incident import Incident
+
+    if not isinstance(inc, Incident):
+        return [], [], []
+    try:
+        stored = analysis.list_hypotheses(inc)
+        marks = [
+            a
+            for a in annotations.list_annotations(inc)
+            if a.category == "landmark" and a.linked_hypothesis_id is not None
+        ]
+    except WorkbenchError:  # an incident from before these tables: no analysis layers
         return [], [], []
     hyps: list[Hypothesis] = []
     bands: list[Band] = []
     landmarks: list[MapPoint] = []
-    try:
-        with read() as conn:
-            rows = conn.exec_driver_sql(
-                "SELECT id, label, lat, lon, radius_m, status, confidence, geometry_json, note "
-                "FROM location_hypothesis ORDER BY id"
-            ).all()
-            marks = conn.exec_driver_sql(
-                "SELECT id, media_id, label, note, linked_hypothesis_id FROM annotation "
-                "WHERE category = 'landmark' AND linked_hypothesis_id IS NOT NULL ORDER BY id"
-            ).all()
-    except Exception:  # an incident from before these tables, or another kind of object: no analysis layers
-        return [], [], []
     where: dict[int, tuple[float, float]] = {}
-    for r in rows:
-        hid = f"hyp:{r[0]}"
-        label = str(r[1] or "")
+    for r in stored:
         try:
             h = Hypothesis(
-                id=hid,
-                lat=float(r[2]),
-                lon=float(r[3]),
-                radius_m=float(r[4] or 0.0),
-                status=str(r[5] or "candidate"),  # type: ignore[arg-type]
-                confidence=float(r[6]) if r[6] is not None else 0.5,
-                label=label,
-                note=str(r[8] or ""),
+                id=f"hyp:{r.id}",
+                lat=float(r.lat),
+                lon=float(r.lon),
+                radius_m=float(r.radius_m or 0.0),
+                status=r.status,  # type: ignore[arg-type]  # the store's words are mapped by Hypothesis
+                confidence=float(r.confidence) if r.confidence is not None else 0.5,
+                label=r.label or "",
+                note=r.note or "",
             )
         except WorkbenchError:
             continue
         hyps.append(h)
-        where[int(r[0])] = (h.lat, h.lon)
-        if r[7]:
-            try:
-                geometry = json.loads(r[7])
-            except ValueError:
-                geometry = None
-            if isinstance(geometry, dict) and geometry.get("type"):
-                bands.append(Band(id=f"band:{r[0]}", geojson=geometry, label=label or f"hypothesis {r[0]}"))
+        where[r.id] = (h.lat, h.lon)
+        if isinstance(r.geometry, dict) and r.geometry.get("type"):
+            bands.append(Band(id=f"band:{r.id}", geojson=r.geometry, label=r.label or f"hypothesis {r.id}"))
     for m in marks:
-        at = where.get(int(m[4]))
+        at = where.get(int(m.linked_hypothesis_id or 0))
         if at is None:
             continue
         landmarks.append(
             MapPoint(
-                id=f"annotation:{m[0]}",
+                id=f"annotation:{m.id}",
                 lat=at[0],
                 lon=at[1],
-                label=str(m[2] or f"landmark {m[0]}"),
+                label=m.label or f"landmark {m.id}",
                 kind="landmark",
-                media_id=str(m[1]),
-                note=f"annotation {m[0]} on media {m[1]}, linked to hypothesis {m[4]}. {m[3] or ''}".strip(),
+                media_id=str(m.media_id),
+                note=f"annotation {m.id} on media {m.media_id}, linked to hypothesis {m.linked_hypothesis_id}. "
+                f"{m.note or ''}".strip(),
             )
         )
     return hyps, bands, landmarks

@@ -6,6 +6,7 @@ from __future__ import annotations
 import sqlite3
 from pathlib import Path
 
+import pytest
 from PySide6.QtCore import QMimeData, QPointF, Qt, QUrl
 from PySide6.QtGui import QDragEnterEvent, QDropEvent
 from PySide6.QtWidgets import QApplication, QFileDialog, QMessageBox
@@ -168,3 +169,44 @@ def test_empty_states_tell_the_user_what_to_do(qtbot, window, tmp_path: Path) ->
     assert "Drop photos" in window.evidence.empty.text()
     assert window.evidence.stack.currentWidget() is window.evidence.empty
     assert "Choose a photo" in window.inspector.empty.text()
+
+
+def test_export_report_writes_a_pdf(qtbot, window, small_incident: Path, tmp_path: Path, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    pytest.importorskip("workbench.render")
+    window.open_path(small_incident)
+    qtbot.waitUntil(lambda: _loaded(window, 3), timeout=10000)
+    dest = tmp_path / "report.pdf"
+    monkeypatch.setattr(QFileDialog, "getSaveFileName", lambda *a, **k: (str(dest), ""))
+    window.act_export.trigger()
+    qtbot.waitUntil(lambda: dest.exists() and not window.ctx.workers.active, timeout=60000)
+    assert dest.read_bytes().startswith(b"%PDF")
+    assert window.last_error is None
+
+
+def test_background_work_shows_in_the_status_bar_and_cancels(qtbot, window) -> None:  # type: ignore[no-untyped-def]
+    import time
+
+    from workbench.core.tasks import Progress
+
+    def slow(*, progress: Progress) -> None:
+        for i in range(400):
+            progress(i, 400, f"counting {i}")
+            time.sleep(0.005)
+
+    assert not window.tasks.isVisible()
+    task = window.ctx.workers.run(slow, description="Counting")
+    qtbot.waitUntil(lambda: window.tasks.isVisible() and "counting" in window.tasks.label.text(), timeout=5000)
+    assert window.tasks.bar.maximum() == 400
+    with qtbot.waitSignal(task.finished, timeout=5000):
+        window.tasks.cancel.click()
+    qtbot.waitUntil(lambda: not window.tasks.isVisible(), timeout=5000)
+
+
+def test_recent_files_menu_reopens(qtbot, window, small_incident: Path) -> None:  # type: ignore[no-untyped-def]
+    window.open_path(small_incident)
+    window.ctx.close_incident()
+    assert window.ctx.incident is None and window.windowTitle() == "Verification Workbench"
+    window._fill_recent()
+    action = next(a for a in window.recent_menu.actions() if small_incident.name in a.text())
+    action.trigger()
+    assert window.ctx.incident is not None and window.ctx.incident.path == small_incident

@@ -336,13 +336,13 @@ class MainWindow(QMainWindow):
 
     def _build_actions(self) -> None:
         self.act_new = self._act("&New incident…", self.new_incident, QKeySequence.StandardKey.New, "new")
-        self.act_open = self._act("&Open…", self.open_dialog, QKeySequence.StandardKey.Open, "open")
+        self.act_open = self._act("&Open…", lambda: self.open_dialog(), QKeySequence.StandardKey.Open, "open")
         self.act_open_ro = self._act("Open &read-only…", lambda: self.open_dialog(read_only=True))
         self.act_add = self._act(
             "&Add evidence…", self.add_evidence_dialog, "Ctrl+Shift+A", "add", "Add photos, videos or other files"
         )
         self.act_add_folder = self._act("Add a &folder…", self.add_folder_dialog, "Ctrl+Shift+F")
-        self.act_export = self._act("&Export report…", self.export_report, "Ctrl+E", "export")
+        self.act_export = self._act("&Export report…", lambda: self.export_report(), "Ctrl+E", "export")
         self.act_close = self._act("&Close incident", self.ctx.close_incident, QKeySequence.StandardKey.Close, "close")
         self.act_quit = self._act("&Quit", self.close, QKeySequence.StandardKey.Quit, "quit")
         self.act_undo = self.ctx.undo_stack.createUndoAction(self, "&Undo")
@@ -542,28 +542,28 @@ class MainWindow(QMainWindow):
             self.add_evidence_paths(paths)
 
     # --- report -----------------------------------------------------------------------------------------------------
-    def export_report(self) -> None:
+    def export_report(self, dest: Path | str | None = None) -> Any:
+        """Write the PDF report of the open incident in a worker; returns the Task (None if nothing was started)."""
         try:
-            report = importlib.import_module("workbench.core.report.pdf")
-            write = report.write_report
+            write = importlib.import_module("workbench.render").write_report
         except (ImportError, AttributeError):
-            self.show_error("The PDF report writer is not part of this build yet.", title="Export report")
-            return
+            self.show_error("The PDF report writer is not part of this build.", title="Export report")
+            return None
         incident = self.ctx.incident
         if incident is None:
-            return
-        name, _ = QFileDialog.getSaveFileName(
-            self, "Export report", str(incident.path.with_suffix(".pdf")), "PDF (*.pdf)"
+            return None
+        if dest is None:
+            suggested = str(incident.path.with_suffix(".pdf"))
+            dest, _ = QFileDialog.getSaveFileName(self, "Export report", suggested, "PDF (*.pdf)")
+            if not dest:
+                return None
+        target = Path(dest)
+        return self.ctx.workers.run(
+            lambda progress: write(incident, target, progress=progress),
+            description="Writing the report",
+            on_result=lambda path: self.statusBar().showMessage(f"Report written to {path}", 10000),
+            on_error=lambda e: self.show_error(str(e), title="The report could not be written"),
         )
-        if name:
-            self.ctx.workers.run(
-                write,
-                incident,
-                Path(name),
-                description="Writing the report",
-                on_result=lambda _: self.statusBar().showMessage(f"Report written to {name}", 8000),
-                on_error=lambda e: self.show_error(str(e), title="The report could not be written"),
-            )
 
     # --- messages ---------------------------------------------------------------------------------------------------
     def show_error(

@@ -139,6 +139,10 @@
       var sun = dest(s.lat, s.lon, s.azimuth, s.length_m);
       var shadow = dest(s.lat, s.lon, s.azimuth + 180, s.length_m);
       var lines = [s.label || 'Sun direction', s.instant, 'sun azimuth ' + Number(s.azimuth).toFixed(2) + '°'];
+      if (s.elevation !== null && s.elevation !== undefined) {
+        var e = Number(s.elevation);
+        lines.push('sun elevation ' + e.toFixed(2) + '°' + (e > 0.5 ? ', shadow = ' + (1 / Math.tan(rad(e))).toFixed(2) + ' × height' : ', sun below or at the horizon'));
+      }
       L.polyline([[s.lat, s.lon], sun], { color: '#f0b000', weight: 3 }).bindTooltip(tip(lines)).addTo(group);
       L.polyline([[s.lat, s.lon], shadow], { color: '#444', weight: 2, dashArray: '5 5' })
         .bindTooltip(tip(['Shadow direction'].concat(lines.slice(1)))).addTo(group);

@@ -103,3 +103,18 @@ def test_static_map_over_offline_tiles(tmp_path: Any) -> None:
     img = Image.open(io.BytesIO(render_static_map(LAYERS, 400, 300, min_span_km=300, tiles=src))).convert("RGB")
     assert img.getpixel((5, 5)) == (0, 200, 0)  # the raster, not the outline
     src.close()
+
+
+def test_sun_line_from_a_point_at_an_instant() -> None:
+    from datetime import UTC, datetime
+
+    from workbench.core.errors import BadInput
+    from workbench.core.geo.layers import sun_line
+
+    # NREL SPA's published check (Golden, Colorado): azimuth 194.34024°.
+    line = sun_line("s", 39.742476, -105.1786, datetime(2003, 10, 17, 19, 30, 30, tzinfo=UTC))
+    assert line.azimuth == pytest.approx(194.34024, abs=0.001) and line.elevation is not None
+    assert line.instant == "2003-10-17T19:30:30+00:00"
+    with pytest.raises(BadInput):
+        sun_line("s", 0, 0, datetime(2003, 10, 17, 19, 30))
+    assert layers_from_geojson(to_geojson(MapLayers(sun_lines=(line,)))).sun_lines == (line,)

@@ -166,3 +166,15 @@ def test_map_of_a_real_incident(tmp_path: Path, capsys: pytest.CaptureFixture[st
     assert code == 0 and json.loads(out)["points"] == 2 and json.loads(out)["hypotheses"] == 1
     html = (tmp_path / "m" / "index.html").read_text(encoding="utf-8")
     assert "<img src=x" not in html and "Strike &lt;/script&gt;" in html
+
+
+def test_claimed_place_and_sun_at_the_claimed_time() -> None:
+    info = SimpleNamespace(
+        title="T", place_lat=48.2082, place_lon=16.3738, claimed_time_utc="2025-03-14T07:30:00+00:00"
+    )
+    layers = layers_from_incident(SimpleNamespace(media_items=lambda: [], info=lambda: info))
+    assert [p.id for p in layers.points] == ["claimed"]
+    (line,) = layers.sun_lines
+    assert 100 < line.azimuth < 130 and line.elevation is not None and line.elevation > 0  # morning sun, east
+    night = SimpleNamespace(title="", place_lat=48.2, place_lon=16.37, claimed_time_utc="2025-03-14T23:00:00+00:00")
+    assert layers_from_incident(SimpleNamespace(media_items=lambda: [], info=lambda: night)).sun_lines == ()

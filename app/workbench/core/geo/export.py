@@ -75,6 +75,7 @@ def to_geojson(layers: MapLayers) -> dict[str, Any]:
                     "azimuth": s.azimuth,
                     "instant": s.instant,
                     "length_m": s.length_m,
+                    "elevation": s.elevation,
                 },
             }
         )
@@ -141,6 +142,7 @@ def layers_from_geojson(data: dict[str, Any]) -> MapLayers:
                         str(props.get("instant", "")),
                         float(props.get("length_m", 2000.0)),
                         label,
+                        float(props["elevation"]) if props.get("elevation") is not None else None,
                     )
                 )
             elif gtype == "Point":

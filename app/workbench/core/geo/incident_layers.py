@@ -10,10 +10,11 @@ from __future__ import annotations
 
 import contextlib
 from dataclasses import replace
+from datetime import datetime
 from typing import TYPE_CHECKING, Any
 
 from workbench.core.errors import WorkbenchError
-from workbench.core.geo.layers import Band, Hypothesis, MapLayers, MapPoint
+from workbench.core.geo.layers import Band, Hypothesis, MapLayers, MapPoint, SunLine, sun_line
 
 if TYPE_CHECKING:
     from workbench.core.geo.gazetteer import Gazetteer, ReverseResult
@@ -69,6 +70,7 @@ def layers_from_incident(inc: Any, gazetteer: Gazetteer | None = None) -> MapLay
     hypotheses, bands, landmarks = _analysis_layers(inc)
     points.extend(landmarks)
     title = ""
+    sun_lines: list[SunLine] = []
     info = getattr(inc, "info", None)
     if callable(info):
         try:
@@ -80,7 +82,28 @@ def layers_from_incident(inc: Any, gazetteer: Gazetteer | None = None) -> MapLay
         if claimed_lat is not None and claimed_lon is not None:
             with contextlib.suppress(WorkbenchError):  # an out-of-range claimed place is simply not drawn
                 points.append(MapPoint("claimed", float(claimed_lat), float(claimed_lon), "Claimed place", "place"))
-    return MapLayers(points=tuple(points), hypotheses=tuple(hypotheses), bands=tuple(bands), title=title)
+                claimed_time = getattr(details, "claimed_time_utc", None)
+                if claimed_time:
+                    line = _claimed_sun_line(float(claimed_lat), float(claimed_lon), str(claimed_time))
+                    if line is not None:
+                        sun_lines.append(line)
+    return MapLayers(
+        points=tuple(points),
+        hypotheses=tuple(hypotheses),
+        bands=tuple(bands),
+        sun_lines=tuple(sun_lines),
+        title=title,
+    )
+
+
+def _claimed_sun_line(lat: float, lon: float, when: str) -> SunLine | None:
+    """Where the sun stood, seen from the claimed place at the claimed time (None if the sun was down)."""
+    try:
+        instant = datetime.fromisoformat(when.replace("Z", "+00:00"))
+        line = sun_line("sun:claimed", lat, lon, instant, label="Sun at the claimed time, from the claimed place")
+    except (ValueError, WorkbenchError):
+        return None
+    return line if line.elevation is not None and line.elevation > -0.833 else None
 
 
 def _analysis_layers(inc: Any) -> tuple[list[Hypothesis], list[Band], list[MapPoint]]:

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass, field
+from datetime import UTC, datetime
 from typing import Any, Literal
 
 from workbench.core.errors import BadInput
@@ -113,11 +114,31 @@ class SunLine:
     instant: str = ""  # ISO 8601, shown as text
     length_m: float = 2000.0
     label: str = ""
+    elevation: float | None = None  # the sun's apparent elevation then, degrees (shown with the shadow ratio)
 
     def __post_init__(self) -> None:
         check_lat_lon(self.lat, self.lon)
         if not math.isfinite(self.azimuth):
             raise BadInput("A sun azimuth must be a number.")
+
+
+def sun_line(id: str, lat: float, lon: float, instant: datetime, length_m: float = 2000.0, label: str = "") -> SunLine:
+    """The sun's direction from a point at a UTC instant (NREL SPA via `workbench.core.sun`)."""
+    from workbench.core.sun.ephemeris import sun_position
+
+    if instant.tzinfo is None:
+        raise BadInput("A sun line needs a time with a UTC offset.")
+    pos = sun_position(lat, lon, instant)
+    return SunLine(
+        id=id,
+        lat=lat,
+        lon=lon,
+        azimuth=float(pos.azimuth),
+        instant=instant.astimezone(UTC).isoformat(),
+        length_m=length_m,
+        label=label,
+        elevation=float(pos.apparent_elevation),
+    )
 
 
 @dataclass(frozen=True)

@@ -237,6 +237,7 @@ def layers_json(layers: MapLayers) -> dict[str, Any]:
                 "instant": s.instant,
                 "length_m": s.length_m,
                 "label": s.label,
+                "elevation": s.elevation,
             }
             for s in layers.sun_lines
         ],

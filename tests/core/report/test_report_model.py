@@ -212,3 +212,26 @@ def test_picture_budget_and_contact_sheet() -> None:
     sheet = contact_sheet([make_jpeg(320, 240, seed=i) for i in range(3)], ["0.0 s", "1.0 s", "2.0 s"], 900)
     img = Image.open(io.BytesIO(sheet.data))
     assert img.width == 900 and sheet.mime == "image/jpeg"
+
+
+def test_video_keyframes_make_a_contact_sheet_and_annotated_frames_their_own_entry(demo: Incident) -> None:
+    from workbench.core.derived import add_derived_media
+
+    video = item_id(demo, "square_walk.mp4")
+    frames = []
+    for i, colour in enumerate(((200, 60, 40), (40, 160, 70))):
+        buf = io.BytesIO()
+        Image.new("RGB", (320, 240), colour).save(buf, "PNG")
+        changes = add_derived_media(
+            demo, video, buf.getvalue(), f"square_walk_{i}.png", {"method": "keyframe", "tool": "test", "time_s": i}
+        )
+        frames.append(changes.ids["media"][0])
+    ann.create_annotation(demo, frames[1], "point", {"x": 100, "y": 100}, label="a car")
+    report = build_report(demo, "evidence")
+    figures = report.figures()
+    sheet = figures[f"item-{video}"]
+    assert "2 keyframes" in sheet.caption and Image.open(io.BytesIO(sheet.data)).width > 320
+    assert f"item-{frames[1]}" in figures and f"item-{frames[0]}" not in figures
+    html = report.html()
+    assert f"Item {frames[1]} · square_walk_1.png" in html and "a car" in html
+    assert f"item {video}: " in html  # a derived entry names its parent

@@ -415,7 +415,7 @@ def _evidence_marks(anns: Sequence[Any]) -> list[figs.Mark]:
 def _evidence(ctx: _Context) -> Section:
     parts: list[str] = []
     figures: list[Figure] = []
-    top = [it for it in ctx.items if it.parent_id is None]
+    top = _shown_items(ctx)
     carriers: dict[int, list[Any]] = {}
     for p in ctx.load_posts():
         for mid in p.media_ids:
@@ -436,6 +436,13 @@ def _evidence(ctx: _Context) -> Section:
     return Section("evidence", SECTION_TITLES["evidence"], "".join(parts), tuple(figures))
 
 
+def _shown_items(ctx: _Context) -> list[MediaItem]:
+    """Items that get their own entry: every original, and derived items (keyframes, exported frames) that were
+    annotated or cited; the other derived items appear in their parent's entry and in the manifest."""
+    cited = {e.object_id for f in ctx.findings for e in f.evidence if e.object_type == "media_item"}
+    return [it for it in ctx.items if it.parent_id is None or it.id in cited or ctx.annotations.get(it.id)]
+
+
 def _start_pictures(ctx: _Context, pool: ThreadPoolExecutor) -> None:
     """Start making every evidence picture in the pool (reading the bytes there too, so at most one item's bytes
     per worker are in memory); the other sections are built meanwhile. Pillow frees the GIL while decoding."""
@@ -449,9 +456,7 @@ def _start_pictures(ctx: _Context, pool: ThreadPoolExecutor) -> None:
             ctx.inc, "post_import", "SELECT source_media_id FROM post_import WHERE source_media_id IS NOT NULL"
         )
     }
-    for item in ctx.items:
-        if item.parent_id is not None:
-            continue
+    for item in _shown_items(ctx):
         work, caption, why_not = _picture_job(
             ctx, item, ctx.annotations.get(item.id, []), children.get(item.id, []), item.id in export_ids
         )
@@ -1127,12 +1132,14 @@ def _posts(ctx: _Context) -> Section:
     )
     rows = []
     for p in posts:
-        author = esc(p.display_name or "") + (f"<br/>@{esc(p.username)}" if p.username else "")
-        author += f'<br/><span class="muted">{esc(p.platform)}</span>'
+        names = [esc(p.display_name)] if p.display_name and p.display_name != p.username else []
+        names += [f"@{esc(p.username)}"] if p.username else []
+        author = "<br/>".join(names or ["(unknown)"]) + f'<br/><span class="muted">{esc(p.platform)}</span>'
         when = fmt_utc(p.created_utc) if p.created_utc else ""
         if p.created_original:
             when += f'<br/><span class="muted">as written: {esc(p.created_original)}'
-            when += f" ({esc(p.created_offset)})" if p.created_offset else ""
+            if p.created_offset and p.created_offset not in p.created_original:
+                when += f" ({esc(p.created_offset)})"
             when += "</span>"
         if p.created_utc and ctx.zone_name != "UTC":
             when += f"<br/>{ctx.local(p.created_utc)}"

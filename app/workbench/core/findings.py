@@ -551,3 +551,151 @@ def set_checklist_item(incident: Incident, key: str, status: str, note: str | No
         )
         incident.record(conn, "incident.checklist", "incident", 1, {"step": key, "before": before, "after": after})
     return Changes.of("incident")
+
+
+# --- undoable commands (same protocol as `workbench.core.undo`: text, do, undo; a QUndoStack can wrap them) ------
+
+
+@dataclass
+class AddFinding:
+    """Add a finding; redo puts it back with the same id, so later commands that name it still work."""
+
+    statement: str
+    confidence: str = "medium"
+    note: str = ""
+    evidence: tuple[str, ...] = ()
+    finding_id: int | None = None
+    _record: Finding | None = None
+
+    @property
+    def text(self) -> str:
+        return "Add finding"
+
+    def do(self, incident: Incident) -> Changes:
+        if self._record is not None:
+            return restore_finding(incident, self._record)
+        changes = add_finding(
+            incident, self.statement, confidence=self.confidence, note=self.note, evidence=self.evidence
+        )
+        self.finding_id = changes.ids["findings"][0]
+        return changes
+
+    def undo(self, incident: Incident) -> Changes:
+        if self.finding_id is None:
+            raise BadInput("This finding was never added, so there is nothing to undo.")
+        self._record = finding(incident, self.finding_id)
+        return delete_finding(incident, self.finding_id)
+
+
+@dataclass
+class UpdateFinding:
+    """Change a finding; `after` holds the new statement / confidence / note / evidence (refs), `before` the old."""
+
+    finding_id: int
+    before: dict[str, Any]
+    after: dict[str, Any]
+
+    @classmethod
+    def from_current(cls, incident: Incident, finding_id: int, **after: Any) -> UpdateFinding:
+        current = finding(incident, finding_id)
+        values = {
+            "statement": current.statement,
+            "confidence": current.confidence,
+            "note": current.note,
+            "evidence": list(current.evidence),
+        }
+        unknown = set(after) - set(values)
+        if unknown:
+            raise BadInput(f"Findings have no field(s) {', '.join(sorted(unknown))}.")
+        return cls(finding_id, {k: values[k] for k in after}, dict(after))
+
+    @property
+    def text(self) -> str:
+        return "Edit finding"
+
+    def do(self, incident: Incident) -> Changes:
+        return update_finding(incident, self.finding_id, **self.after)
+
+    def undo(self, incident: Incident) -> Changes:
+        return update_finding(incident, self.finding_id, **self.before)
+
+
+@dataclass
+class DeleteFinding:
+    finding_id: int
+    _record: Finding | None = None
+
+    @property
+    def text(self) -> str:
+        return "Delete finding"
+
+    def do(self, incident: Incident) -> Changes:
+        self._record = finding(incident, self.finding_id)
+        return delete_finding(incident, self.finding_id)
+
+    def undo(self, incident: Incident) -> Changes:
+        if self._record is None:
+            raise BadInput("This finding was never deleted, so there is nothing to undo.")
+        return restore_finding(incident, self._record)
+
+
+@dataclass
+class ReorderFindings:
+    before: tuple[int, ...]
+    after: tuple[int, ...]
+
+    @property
+    def text(self) -> str:
+        return "Reorder findings"
+
+    def do(self, incident: Incident) -> Changes:
+        return reorder_findings(incident, self.after)
+
+    def undo(self, incident: Incident) -> Changes:
+        return reorder_findings(incident, self.before)
+
+
+@dataclass
+class SetVerdict:
+    """Set the verdict and rationale; `from_current` remembers the old ones for undo."""
+
+    before: Verdict
+    after: Verdict
+
+    @classmethod
+    def from_current(cls, incident: Incident, verdict: str, rationale: str) -> SetVerdict:
+        return cls(get_verdict(incident), Verdict(verdict, rationale))
+
+    @property
+    def text(self) -> str:
+        return "Set verdict"
+
+    def do(self, incident: Incident) -> Changes:
+        return set_verdict(incident, self.after.verdict, self.after.rationale)
+
+    def undo(self, incident: Incident) -> Changes:
+        return set_verdict(incident, self.before.verdict, self.before.rationale)
+
+
+@dataclass
+class SetChecklistItem:
+    before: ChecklistItem
+    after: ChecklistItem
+
+    @classmethod
+    def from_current(cls, incident: Incident, key: str, status: str, note: str) -> SetChecklistItem:
+        current = {c.key: c for c in checklist(incident)}
+        if key not in current:
+            raise BadInput(f"Unknown checklist step {key!r}; the steps are: {', '.join(_STEP_KEYS)}.")
+        old = current[key]
+        return cls(old, ChecklistItem(key, old.title, old.question, status, note))
+
+    @property
+    def text(self) -> str:
+        return f"Checklist: {self.after.title}"
+
+    def do(self, incident: Incident) -> Changes:
+        return set_checklist_item(incident, self.after.key, self.after.status, self.after.note)
+
+    def undo(self, incident: Incident) -> Changes:
+        return set_checklist_item(incident, self.before.key, self.before.status, self.before.note)

@@ -164,3 +164,35 @@ def test_read_only_incident_refuses_changes(demo: Incident) -> None:
         with pytest.raises(IncidentReadOnly):
             fnd.set_verdict(ro, "false", "x")
         assert fnd.list_findings(ro) == []
+
+
+def test_commands_undo_and_redo_through_the_history(demo: Incident) -> None:
+    from workbench.core.undo import History
+
+    history = History(demo)
+    add = fnd.AddFinding("The sign names the square.", "high", evidence=("media:1",))
+    history.push(add)
+    assert add.finding_id is not None
+    fid = add.finding_id
+    history.push(fnd.UpdateFinding.from_current(demo, fid, confidence="low", evidence=["media:2"]))
+    history.push(fnd.SetVerdict.from_current(demo, "false", "Old photo."))
+    history.push(fnd.SetChecklistItem.from_current(demo, "date", "done", "EXIF"))
+    second = fnd.AddFinding("Second")
+    history.push(second)
+    assert second.finding_id is not None
+    history.push(fnd.ReorderFindings((fid, second.finding_id), (second.finding_id, fid)))
+    history.push(fnd.DeleteFinding(fid))
+    assert [f.statement for f in fnd.list_findings(demo)] == ["Second"]
+    for _ in range(7):
+        history.undo()
+    assert fnd.list_findings(demo) == []
+    assert fnd.get_verdict(demo).verdict == "unverified"
+    assert {c.key: c.status for c in fnd.checklist(demo)}["date"] == "not done"
+    for _ in range(3):
+        history.redo()  # add, update, verdict
+    f = fnd.finding(demo, fid)  # the same id as before
+    assert (f.confidence, [e.ref for e in f.evidence]) == ("low", ["media:2"])
+    assert fnd.get_verdict(demo).rationale == "Old photo."
+    with demo.read() as conn:
+        assert audit.verify_chain(conn) == []
+    assert "finding.restore" in _actions(demo)

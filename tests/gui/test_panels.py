@@ -91,7 +91,9 @@ def test_loupe_and_zoom(qtbot, window, small_incident: Path) -> None:  # type: i
     assert canvas.zoom > 1.0
     inspector.act_fit.trigger()
     assert abs(canvas.zoom - fitted) < 1e-6
-    qtbot.wait(50)  # scroll bars of the zoomed view go away: the picture settles where it is shown
+    # The zoomed view's scroll bars go away, the viewport grows and the picture settles where it is shown.
+    qtbot.waitUntil(lambda: not canvas.horizontalScrollBar().isVisible() and not canvas.verticalScrollBar().isVisible())
+    qtbot.wait(20)
     centre = canvas.from_stored(160, 120).toPoint()
     qtbot.mouseMove(canvas.viewport(), centre)
     qtbot.mouseMove(canvas.viewport(), centre + QPoint(2, 0))

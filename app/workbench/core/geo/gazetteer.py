@@ -11,6 +11,7 @@ import csv
 import io
 import json
 import math
+import os
 import re
 import sqlite3
 import time
@@ -433,10 +434,30 @@ class Gazetteer:
 
     def _index(self) -> _Grid | _KDIndex:
         if self._grid is None:
-            rows = self._con.execute("SELECT id, lat, lon FROM places").fetchall()
-            arr = np.asarray(rows, dtype=np.float64).reshape(-1, 3)
+            arr = self._coordinates()
             self._grid = _make_index(arr[:, 0].astype(np.int64), arr[:, 1], arr[:, 2])
         return self._grid
+
+    def _coordinates(self) -> npt.NDArray[np.float64]:
+        """(id, lat, lon) of every place; kept beside the file (`.coords.npy`) while the file is unchanged, so
+        the first look-up of a session does not read 170,000 rows."""
+        cache = self.path.with_suffix(".coords.npy")
+        try:
+            if cache.stat().st_mtime_ns >= self.path.stat().st_mtime_ns:
+                arr: npt.NDArray[np.float64] = np.load(cache, allow_pickle=False)
+                if arr.ndim == 2 and arr.shape[1] == 3:
+                    return arr
+        except (OSError, ValueError):
+            pass
+        rows = self._con.execute("SELECT id, lat, lon FROM places").fetchall()
+        arr = np.asarray(rows, dtype=np.float64).reshape(-1, 3)
+        try:
+            tmp = cache.with_suffix(f".{os.getpid()}.npy")
+            np.save(tmp, arr, allow_pickle=False)
+            tmp.replace(cache)
+        except OSError:  # a read-only folder only costs time
+            pass
+        return arr
 
     def nearest_ids(
         self, lats: Sequence[float] | npt.NDArray[np.float64], lons: Sequence[float] | npt.NDArray[np.float64]
@@ -540,6 +561,7 @@ class Gazetteer:
                 (f"imported:{path.name}", json.dumps({"places": count, "at": time.time()})),
             )
         self._grid = None
+        self.path.with_suffix(".coords.npy").unlink(missing_ok=True)
         progress(count, count, f"Imported {count} places from {path.name}")
         return count
 

@@ -12,6 +12,7 @@ signals say where to look, never what happened.
 
 from __future__ import annotations
 
+import functools
 import math
 import re
 import unicodedata
@@ -128,8 +129,8 @@ def _jaccard_arrays(a: npt.NDArray[np.uint64], b: npt.NDArray[np.uint64]) -> flo
     return inter / union if union else 0.0
 
 
-_PERMS = 64
-_BANDS = 16  # 16 bands of 4 rows: a pair at Jaccard 0.8 becomes a candidate with probability 0.9998
+_PERMS = 80
+_BANDS = 16  # 16 bands of 5 rows: a pair at Jaccard 0.8 becomes a candidate with probability 0.998, at 0.5 with 0.4
 _RNG = np.random.default_rng(20240601)
 _A = _RNG.integers(1, 2**63, _PERMS, dtype=np.uint64) | np.uint64(1)
 _B = _RNG.integers(0, 2**63, _PERMS, dtype=np.uint64)
@@ -154,8 +155,57 @@ def signatures(sets: list[npt.NDArray[np.uint64]]) -> npt.NDArray[np.uint64]:
     return out
 
 
+_MIX = np.random.default_rng(7).integers(1, 2**63, _PERMS // _BANDS, dtype=np.uint64) | np.uint64(1)
+
+
+@functools.lru_cache(maxsize=64)
+def _triu(size: int) -> tuple[npt.NDArray[np.intp], npt.NDArray[np.intp]]:
+    ii, jj = np.triu_indices(size, 1)
+    return ii, jj
+
+
+def _candidate_pairs(sig: npt.NDArray[np.uint64], min_estimate: float, max_bucket: int) -> list[tuple[int, int]]:
+    """Pairs of rows sharing a band of their signatures (LSH), kept when the signature estimate of their Jaccard
+    similarity is at least `min_estimate`. Vectorised: buckets come from sorting band keys, not Python dicts."""
+    n = len(sig)
+    if n < 2:
+        return []
+    rows = _PERMS // _BANDS
+    firsts: list[npt.NDArray[np.intp]] = []
+    seconds: list[npt.NDArray[np.intp]] = []
+    mix = _MIX
+    for band in range(_BANDS):
+        block = sig[:, band * rows : (band + 1) * rows]
+        with np.errstate(over="ignore"):
+            keys = (block * mix[: block.shape[1]]).sum(axis=1)
+        order = np.argsort(keys, kind="stable")
+        ks = keys[order]
+        starts = np.flatnonzero(np.concatenate([[True], ks[1:] != ks[:-1]]))
+        lengths = np.diff(np.concatenate([starts, [n]]))
+        two = starts[lengths == 2]
+        firsts.append(order[two])
+        seconds.append(order[two + 1])
+        for st, ln in zip(starts[(lengths > 2) & (lengths <= max_bucket)].tolist(),
+                          lengths[(lengths > 2) & (lengths <= max_bucket)].tolist(), strict=True):  # fmt: skip
+            ii, jj = _triu(ln)
+            firsts.append(order[st + ii])
+            seconds.append(order[st + jj])
+    a = np.concatenate(firsts)
+    b = np.concatenate(seconds)
+    lo, hi = np.minimum(a, b), np.maximum(a, b)
+    codes = np.unique(lo.astype(np.int64) * n + hi.astype(np.int64))
+    lo, hi = codes // n, codes % n
+    keep: list[tuple[int, int]] = []
+    for s0 in range(0, len(codes), 500_000):
+        la, hb = lo[s0 : s0 + 500_000], hi[s0 : s0 + 500_000]
+        estimate = (sig[la] == sig[hb]).mean(axis=1)
+        ok = estimate >= min_estimate
+        keep.extend(zip(la[ok].tolist(), hb[ok].tolist(), strict=True))
+    return keep
+
+
 def template_groups(
-    posts: list[_P], *, threshold: float = 0.8, min_chars: int = 20, max_bucket: int = 1000
+    posts: list[_P], *, threshold: float = 0.8, min_chars: int = 20, max_bucket: int = 50
 ) -> list[tuple[list[int], float]]:
     """Groups of post indices whose texts are near-identical (Jaccard of 5-gram shingles >= threshold).
 
@@ -195,27 +245,10 @@ def template_groups(
             unique.append(local)
     sets = {u: shingle_array(texts[u]) for u in unique}
     sig = signatures([sets[u] for u in unique]) if unique else np.zeros((0, _PERMS), dtype=np.uint64)
-    rows = _PERMS // _BANDS
-    checked: set[tuple[int, int]] = set()
-    for band in range(_BANDS):
-        buckets: dict[bytes, list[int]] = defaultdict(list)
-        block = np.ascontiguousarray(sig[:, band * rows : (band + 1) * rows])
-        for k in range(len(unique)):
-            buckets[block[k].tobytes()].append(k)
-        for bucket in buckets.values():
-            if len(bucket) < 2 or len(bucket) > max_bucket:
-                continue
-            idx = np.array(bucket)
-            estimate = (sig[idx][:, None, :] == sig[idx][None, :, :]).mean(axis=2)
-            ii, jj = np.nonzero(np.triu(estimate >= threshold - 0.15, k=1))
-            for a, b in zip(idx[ii].tolist(), idx[jj].tolist(), strict=True):
-                ua, ub = unique[a], unique[b]
-                key = (ua, ub) if ua < ub else (ub, ua)
-                if key in checked or find(ua) == find(ub):
-                    continue
-                checked.add(key)
-                if _jaccard_arrays(sets[ua], sets[ub]) >= threshold:
-                    union(ua, ub)
+    for a, b in _candidate_pairs(sig, threshold - 0.15, max_bucket):
+        ua, ub = unique[a], unique[b]
+        if find(ua) != find(ub) and _jaccard_arrays(sets[ua], sets[ub]) >= threshold:
+            union(ua, ub)
     grouped: dict[int, list[int]] = defaultdict(list)
     for local in range(n):
         grouped[find(local)].append(local)

@@ -212,3 +212,16 @@ def test_contents_name_the_pages_the_sections_start_on(demo: Incident, tmp_path:
         page = int(match.group(1))
         heading = flat(pdftotext(out, page, page))
         assert f"{n} {section.title}" in heading, (section.key, page)
+
+
+def test_archival_pdf_and_document_id(demo: Incident, tmp_path: Path) -> None:
+    report = build_report(demo, "title,findings")
+    out = tmp_path / "a.pdf"
+    write_pdf(report, out, archival=True)
+    reader = pypdf.PdfReader(out)
+    xmp = reader.trailer["/Root"]["/Metadata"].get_object().get_data().decode("utf-8", "replace")
+    assert "pdfaid:part" in xmp and "Test Analyst" in xmp
+    document_id = str(reader.trailer["/ID"][0]).replace("-", "")
+    assert document_id == report.content_digest[:32]  # the PDF's ID is derived from the content digest
+    assert f"uuid:{reader.trailer['/ID'][0]}" in xmp
+    assert "Unverified / inconclusive" in flat(pdftotext(out))

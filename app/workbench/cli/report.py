@@ -33,6 +33,7 @@ def register(sub: Any) -> None:
     p.add_argument("-o", "--output", required=True, help="the PDF to write")
     p.add_argument("--sections", default=None, help=f"comma-separated, in any order: {_SECTIONS}")
     p.add_argument("--html", default=None, help="also write the report as one self-contained HTML file")
+    p.add_argument("--pdfa", action="store_true", help="write PDF/A-1b (archival; fonts embedded, no transparency)")
     p.add_argument("--json", action="store_true", help="also print the findings, verdict and checklist as JSON")
     p.set_defaults(func=cmd_report)
 
@@ -108,7 +109,7 @@ def cmd_report(args: argparse.Namespace) -> int:
         report = build_report(inc, sections, progress=progress, software=software_lines())
     for script, package in missing_scripts().items():
         sys.stderr.write(f"workbench: no installed font shows {script} text; install {package}.\n")
-    pages = write_pdf(report, out, progress)
+    pages = write_pdf(report, out, progress, archival=args.pdfa)
     if args.html:
         Path(args.html).write_text(report.standalone_html(), encoding="utf-8")
     sys.stderr.write(

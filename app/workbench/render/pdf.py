@@ -12,11 +12,12 @@ from __future__ import annotations
 import math
 import os
 import threading
+import uuid
 from collections.abc import Iterable
 from pathlib import Path
 from typing import Any
 
-from PySide6.QtCore import QCoreApplication, QLoggingCategory, QMarginsF, QRectF, QSizeF, Qt, QUrl, qVersion
+from PySide6.QtCore import QCoreApplication, QLoggingCategory, QMarginsF, QRectF, QSizeF, Qt, QUrl, QUuid, qVersion
 from PySide6.QtGui import (
     QColor,
     QFont,
@@ -129,8 +130,10 @@ def report_document(report: Report, width: float | None = None, pages: dict[str,
     return doc
 
 
-def write_pdf(report: Report, path: Path | str, progress: Progress | None = None) -> int:
-    """Paint the report into a PDF at `path` (written to a temporary name, then renamed); returns the page count."""
+def write_pdf(report: Report, path: Path | str, progress: Progress | None = None, *, archival: bool = False) -> int:
+    """Paint the report into a PDF at `path` (written to a temporary name, then renamed); returns the page count.
+
+    `archival` writes PDF/A-1b (Qt's implementation: fonts embedded, an sRGB output intent, no transparency)."""
     ensure_app()
     progress = progress or Progress()
     path = Path(path)
@@ -147,6 +150,11 @@ def write_pdf(report: Report, path: Path | str, progress: Progress | None = None
     writer.setResolution(300)
     writer.setTitle(f"Verification report: {report.incident_title}")
     writer.setCreator(report.software)
+    writer.setAuthor(report.analyst)
+    # The PDF's document ID is derived from the content digest: the same incident content gives the same ID.
+    writer.setDocumentId(QUuid(str(uuid.UUID(report.content_digest[:32]))))
+    if archival:
+        writer.setPdfVersion(QPdfWriter.PdfVersion.PdfVersion_A1b)
     writer.setPageLayout(
         QPageLayout(QPageSize(QPageSize.PageSizeId.A4), QPageLayout.Orientation.Portrait, QMarginsF(0, 0, 0, 0))
     )

@@ -1406,6 +1406,7 @@ def build_report(
     footer = f"{info.title} · content {ctx.digest.sha256[:16]}… · audit head {ctx.digest.audit_head[:16]}…"
     return Report(
         incident_title=info.title,
+        analyst=info.analyst,
         generated_utc=ctx.generated.isoformat(timespec="seconds"),
         content_digest=ctx.digest.sha256,
         audit_head=ctx.digest.audit_head,

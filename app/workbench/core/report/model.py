@@ -101,6 +101,7 @@ class Report:
     """A whole report, ready to render."""
 
     incident_title: str
+    analyst: str
     generated_utc: str
     content_digest: str
     audit_head: str

@@ -24,6 +24,7 @@ def test_panels_follow_the_context_and_share_selection(qtbot, ctx, tmp_path: Pat
     wait_idle(qtbot, ctx)  # the import, then the posts read again in the background
     assert posts_dock.panel.model.rowCount() == 6  # refreshed by the Changes the import broadcast
     assert timeline.timeline.points is not None and len(timeline.timeline.points.at) == 6
+    assert timeline.analysis.signals.report is not None  # computed in a worker, delivered on the GUI thread
     p8 = queries.find_post(inc, "telegram", "777/8")
     assert p8 is not None
     posts_dock.panel.table.selectRow(posts_dock.panel.model.row_of(p8.id) or 0)
@@ -69,3 +70,4 @@ def test_timeline_event_goes_through_the_undo_stack(qtbot, ctx, tmp_path: Path) 
     assert timeline.timeline.events == []
     ctx.undo_stack.redo()
     assert [e.label for e in timeline.timeline.events] == ["sirens"]
+    wait_idle(qtbot, ctx)  # the checks beside the timeline are computed in the background

@@ -12,6 +12,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
+import shiboken6
 from PySide6.QtCore import (
     QAbstractTableModel,
     QItemSelection,
@@ -318,6 +319,8 @@ class PostsPanel(QWidget):
         generation = self._generation
 
         def deliver(posts: list[Post]) -> None:
+            if not shiboken6.isValid(self.table):
+                return  # the panel was closed while the posts were read
             if generation == self._generation and incident is self._incident:
                 self.set_posts(posts)
 

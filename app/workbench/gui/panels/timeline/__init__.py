@@ -27,6 +27,12 @@ def make_panel(ctx: Any, parent: Any = None) -> Any:
     splitter.addWidget(splitter.analysis)  # type: ignore[attr-defined]
     splitter.setStretchFactor(0, 3)
     splitter.setStretchFactor(1, 1)
+
+    def background(compute: Any, deliver: Any) -> None:
+        ctx.workers.run(lambda progress: compute(), description="Checking the timeline", visible=False,
+                        on_result=deliver)  # fmt: skip
+
+    splitter.analysis.set_background(background)  # type: ignore[attr-defined]
     wire(ctx, splitter.timeline, splitter.analysis)  # type: ignore[attr-defined]
     return splitter
 

@@ -7,9 +7,11 @@ the evidence: `selectionChanged(tuple[int, ...])` post ids, `mediaSelected(tuple
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import UTC
 from typing import Any
 
+import shiboken6
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtGui import QBrush, QColor
 from PySide6.QtWidgets import (
@@ -54,11 +56,39 @@ class _RefView(QWidget):
         self.tree.itemActivated.connect(self._jump)
         self.tree.itemClicked.connect(self._jump)
 
+        # The window sets this to run `compute` in a worker: `background(compute, deliver)`.
+        self.background: Callable[[Callable[[], Any], Callable[[Any], None]], None] | None = None
+        self._generation = 0
+
     def set_incident(self, incident: Incident | None) -> None:
         self._incident = incident
         self.reload()
 
-    def reload(self) -> None:  # pragma: no cover - overridden
+    def reload(self) -> None:
+        """Recompute (now, or in the background when embedded) and show; only the latest result is shown."""
+        incident = self._incident
+        self._generation += 1
+        generation = self._generation
+        if incident is None:
+            self.show_result(None)
+            return
+        compute = self.computation(incident)
+
+        def deliver(result: Any) -> None:
+            if not shiboken6.isValid(self.tree):
+                return  # the view was closed while the work ran
+            if generation == self._generation and incident is self._incident:
+                self.show_result(result)
+
+        if self.background is None:
+            deliver(compute())
+        else:
+            self.background(compute, deliver)
+
+    def computation(self, incident: Incident) -> Callable[[], Any]:  # pragma: no cover - overridden
+        raise NotImplementedError
+
+    def show_result(self, result: Any) -> None:  # pragma: no cover - overridden
         raise NotImplementedError
 
     def _jump(self, item: QTreeWidgetItem, _column: int = 0) -> None:
@@ -94,9 +124,12 @@ class ChecksView(_RefView):
         if any(t in changes for t in topics):
             self.reload()
 
-    def reload(self) -> None:
+    def computation(self, incident: Incident) -> Callable[[], Any]:
+        return lambda: checks.run_checks(incident)
+
+    def show_result(self, result: Any) -> None:
         self.tree.clear()
-        self.found = checks.run_checks(self._incident) if self._incident is not None else []
+        self.found = list(result or [])
         for c in self.found:
             item = QTreeWidgetItem([c.severity, c.message])
             item.setForeground(0, QBrush(SEVERITY_COLOURS[c.severity]))
@@ -139,13 +172,13 @@ class ProvenanceView(_RefView):
         if "posts" in changes or "media" in changes or "pixels" in changes:
             self.reload()
 
-    def reload(self) -> None:
+    def computation(self, incident: Incident) -> Callable[[], Any]:
+        threshold = self.threshold.value()
+        return lambda: provenance.image_groups(incident, threshold=threshold)
+
+    def show_result(self, result: Any) -> None:
         self.tree.clear()
-        self.groups = (
-            provenance.image_groups(self._incident, threshold=self.threshold.value())
-            if self._incident is not None
-            else []
-        )
+        self.groups = list(result or [])
         for g in self.groups:
             spread = f"spread {g.spread_seconds / 3600:.1f} h" if g.spread_seconds is not None else "one dated copy"
             top = QTreeWidgetItem([f"{len(g.media_ids)} files, {len(g.appearances)} appearances ({spread})", "", ""])
@@ -195,13 +228,16 @@ class SignalsView(_RefView):
         if "posts" in changes:
             self.reload()
 
-    def reload(self) -> None:
+    def computation(self, incident: Incident) -> Callable[[], Any]:
+        burst = self.burst.value()
+        return lambda: signals.coordination_signals(incident, burst_seconds=burst)
+
+    def show_result(self, result: Any) -> None:
         self.tree.clear()
         self.central.clear()
-        if self._incident is None:
-            self.report = None
+        self.report = result
+        if self.report is None:
             return
-        self.report = signals.coordination_signals(self._incident, burst_seconds=self.burst.value())
         for s in self.report.signals:
             item = QTreeWidgetItem([s.summary, s.kind])
             item.setToolTip(0, s.summary)
@@ -243,3 +279,7 @@ class AnalysisTabs(QTabWidget):
 
     def views(self) -> tuple[Any, ...]:
         return (self.checks, self.provenance, self.signals)
+
+    def set_background(self, background: Callable[[Callable[[], Any], Callable[[Any], None]], None] | None) -> None:
+        for view in self.views():
+            view.background = background

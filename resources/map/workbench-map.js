@@ -201,6 +201,7 @@
       onAdd: function () {
         var box = el('div', 'leaflet-bar wb-modes');
         var modes = [['pan', 'Pan'], ['measure', 'Measure']];
+        if (WB.options.interactive) modes.push(['inspect', "What's here?"]);
         if (WB.options.interactive) modes.push(['hypothesis', 'Add hypothesis']);
         WB.modeButtons = {};
         modes.forEach(function (m) {
@@ -238,8 +239,21 @@
     WB.lastMeasurement = { from: [a.lat, a.lng], to: [b.lat, b.lng], distance_m: distance, bearing: brg, text: text };
   };
 
+  WB.showInfo = function (lat, lon, lines) {
+    var group = WB.layers.info;
+    group.clearLayers();
+    var box = el('div', 'wb-tip');
+    lines.forEach(function (line, i) { box.appendChild(el(i === 0 ? 'b' : 'div', null, line)); });
+    L.popup({ maxWidth: 360 }).setLatLng([lat, lon]).setContent(box).openOn(WB.map);
+    L.circleMarker([lat, lon], { radius: 4, color: '#000', weight: 2 }).addTo(group);
+    WB.lastInfo = lines;
+    return true;
+  };
+
   function onClick(e) {
-    if (WB.mode === 'hypothesis') {
+    if (WB.mode === 'inspect') {
+      call('whatsHere', e.latlng.lat, e.latlng.lng);
+    } else if (WB.mode === 'hypothesis') {
       call('addHypothesis', e.latlng.lat, e.latlng.lng);
     } else if (WB.mode === 'measure') {
       if (!WB.measureStart) {
@@ -324,6 +338,7 @@
     WB.control = L.control.layers(bases, overlays, { collapsed: true }).addTo(map);
     WB.layers.measure = L.featureGroup().addTo(map);
     WB.layers.found = L.featureGroup().addTo(map);
+    WB.layers.info = L.featureGroup().addTo(map);
     drawPlaces(map);
     drawBands(map, data);
     drawSunLines(map, data);

@@ -287,3 +287,16 @@ def test_overlay_tiles_draw_over_the_basemap(qtbot: Any, make_map: Any, tmp_path
     assert js(qtbot, view, "WB.map.hasLayer(WB.layers['tiles:reference-1']) && WB.map.hasLayer(WB.layers.world)")
     qtbot.waitUntil(lambda: any("/tiles/reference-1/" in u for u in view.handler.requests), timeout=10000)
     assert js(qtbot, view, "document.querySelectorAll('.leaflet-control-layers b').length") == 0
+
+
+def test_whats_here_shows_zones_and_their_ambiguity(qtbot: Any, make_map: Any) -> None:
+    view = make_map(place_at=lambda lat, lon: ["near <b>somewhere</b>"])
+    view.set_mode("inspect")
+    qtbot.waitUntil(lambda: js(qtbot, view, "WB.mode") == "inspect")
+    js(qtbot, view, "WB.map.fire('click', {latlng: L.latLng(31.53, 35.11)}); 1")  # Kiryat Arba
+    qtbot.waitUntil(lambda: js(qtbot, view, "JSON.stringify(WB.lastInfo || null)") not in (None, "", "null"))
+    lines = js(qtbot, view, "JSON.stringify(WB.lastInfo)")
+    assert lines[1] == "near <b>somewhere</b>"  # shown as text
+    assert any("Asia/Hebron" in line and "Asia/Jerusalem" in line for line in lines)
+    popup = js(qtbot, view, "document.querySelector('.leaflet-popup-content').textContent")
+    assert "Asia/Hebron" in popup and js(qtbot, view, "document.querySelectorAll('.leaflet-popup b b').length") == 0

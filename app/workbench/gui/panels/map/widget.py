@@ -43,7 +43,7 @@ from workbench.gui.webengine import MAP_ORIGIN, SCHEME
 
 log = logging.getLogger(__name__)
 
-MODES = ("pan", "measure", "hypothesis")
+MODES = ("pan", "measure", "hypothesis", "inspect")
 
 _LIVE_PAGES: weakref.WeakSet[QWebEnginePage] = weakref.WeakSet()
 
@@ -59,6 +59,8 @@ def _delete_pages_at_exit() -> None:
 atexit.register(_delete_pages_at_exit)
 
 PlaceSearch = Callable[[str], list[dict[str, Any]]]
+PlaceAt = Callable[[float, float], list[str]]
+"""(lat, lon) → lines about the nearest place and country (the gazetteer's reverse look-up)."""
 """Text → candidates as JSON dicts (`Place.to_json()` or `OnlineGeocoder.search`): name, country, lat, lon ..."""
 
 
@@ -96,6 +98,12 @@ class MapBridge(QObject):
         self.modeChanged.emit(mode)
 
     viewChanged = Signal(float, float, int)
+    inspected = Signal(float, float)
+
+    @Slot(float, float)
+    def whatsHere(self, lat: float, lon: float) -> None:
+        if -90 <= lat <= 90:
+            self.inspected.emit(lat, ((lon + 180.0) % 360.0) - 180.0)
 
     @Slot(float, float, int)
     def reportView(self, lat: float, lon: float, zoom: int) -> None:
@@ -133,11 +141,13 @@ class MapView(QWidget):
         tile_sources: Iterable[TileSource] | None = None,
         place_search: PlaceSearch | None = None,
         online_search: PlaceSearch | None = None,
+        place_at: PlaceAt | None = None,
     ) -> None:
         super().__init__(parent)
         self._online = False
         self.place_search = place_search
         self.online_search = online_search
+        self.place_at = place_at
         self._found: list[dict[str, Any]] = []
         self._pending: list[tuple[str, Callable[[Any], None] | None]] = []
         self.view_state: tuple[float, float, int] | None = None
@@ -183,6 +193,7 @@ class MapView(QWidget):
         self.bridge.modeChanged.connect(self.modeChanged)
         self.bridge.pageReady.connect(self._on_ready)
         self.bridge.viewChanged.connect(self._remember_view)
+        self.bridge.inspected.connect(self.whats_here)
         self.page.loadFinished.connect(self.loadFinished)
         self.destroyed.connect(self.handler.shutdown)
         if tile_sources is None:
@@ -391,6 +402,31 @@ class MapView(QWidget):
             if p.id == marker_id and p.media_id is not None:
                 self.mediaSelected.emit(p.media_id)
                 return
+
+    def describe(self, lat: float, lon: float) -> list[str]:
+        """What the "What's here?" mode shows: coordinates, nearest place and country, time zone(s) and their
+        ambiguities (several zones, a zone border within ~5 km, clocks that differ in practice)."""
+        from workbench.core.geo.timezones import zones_at
+
+        lines = [f"{lat:.5f}, {lon:.5f}"]
+        if self.place_at is not None:
+            try:
+                lines.extend(self.place_at(lat, lon))
+            except WorkbenchError as exc:
+                lines.append(str(exc))
+        try:
+            zone = zones_at(lat, lon)
+        except WorkbenchError as exc:
+            return [*lines, str(exc)]
+        zones = ", ".join(zone.zones) or "none"
+        lines.append(f"Time zone: {zone.zone}" if len(zone.zones) == 1 else f"Time zones here: {zones}")
+        lines.extend(zone.notes)
+        return lines
+
+    def whats_here(self, lat: float, lon: float) -> list[str]:
+        lines = self.describe(lat, lon)
+        self.run_js(f"WB.showInfo({js_json(lat)}, {js_json(lon)}, {js_json(lines)});")
+        return lines
 
     def set_mode(self, mode: str) -> None:
         if mode not in MODES:

@@ -353,6 +353,7 @@ def _title(ctx: _Context) -> Section:
             ("Report made", fmt_utc(ctx.generated)),
             ("Incident", f"opened {fmt_utc(info.created_utc)}, last changed {fmt_utc(info.modified_utc)}"),
             ("Evidence", esc(evidence)),
+            ("Findings", esc(_findings_count(ctx.findings))),
             ("Software", esc(f"Verification Workbench {__version__}, incident format {info.format_version}")),
         ]
     )
@@ -378,6 +379,14 @@ def _title(ctx: _Context) -> Section:
         f"{CONTENTS_MARK}"
     )
     return Section("title", "", body, page_break=False, numbered=False)
+
+
+def _findings_count(findings: Sequence[fnd.Finding]) -> str:
+    if not findings:
+        return "none recorded"
+    by = {c: sum(1 for f in findings if f.confidence == c) for c in ("high", "medium", "low")}
+    parts = ", ".join(f"{n} {c}" for c, n in by.items() if n)
+    return f"{len(findings)} ({parts} confidence)"
 
 
 def _findings(ctx: _Context) -> Section:

@@ -225,3 +225,21 @@ def test_archival_pdf_and_document_id(demo: Incident, tmp_path: Path) -> None:
     assert document_id == report.content_digest[:32]  # the PDF's ID is derived from the content digest
     assert f"uuid:{reader.trailer['/ID'][0]}" in xmp
     assert "Unverified / inconclusive" in flat(pdftotext(out))
+
+
+def test_cancelling_leaves_no_pdf_behind(demo: Incident, tmp_path: Path) -> None:
+    from workbench.core.errors import Cancelled
+    from workbench.core.tasks import Progress
+
+    report = build_report(demo, "title,evidence")
+    progress = Progress()
+
+    def cancel_on_page_two(done: int, total: int, message: str) -> None:
+        if message.startswith("PDF page 2"):
+            progress.token.cancel()
+
+    progress.callback = cancel_on_page_two
+    out = tmp_path / "c.pdf"
+    with pytest.raises(Cancelled):
+        write_pdf(report, out, progress)
+    assert [p.name for p in tmp_path.iterdir() if p.suffix != ".incident"] == []

@@ -160,7 +160,8 @@ def write_pdf(report: Report, path: Path | str, progress: Progress | None = None
     )
     painter = QPainter()
     if not painter.begin(writer):
-        raise WorkbenchError(f"Cannot write {path}: the PDF could not be opened for writing.")
+        tmp.unlink(missing_ok=True)
+        raise WorkbenchError(f"Cannot write {path}: the PDF could not be opened for writing (is the folder writable?).")
     try:
         scale = writer.resolution() / DPI
         small = QFont()
@@ -182,8 +183,11 @@ def write_pdf(report: Report, path: Path | str, progress: Progress | None = None
             _furniture(painter, report, n, pages, page_w, page_h, small)
             painter.restore()
         progress(pages, pages, "PDF written")
-    finally:
+    except BaseException:
         painter.end()
+        tmp.unlink(missing_ok=True)  # cancelled or failed: no half-written PDF is left behind
+        raise
+    painter.end()
     if not tmp.exists():
         raise WorkbenchError(f"Cannot write {path}: Qt produced no file.")
     os.replace(tmp, path)

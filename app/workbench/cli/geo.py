@@ -8,7 +8,6 @@ in any browser with no network, plus map.geojson, map.kml and a static map.png. 
 from __future__ import annotations
 
 import argparse
-import json
 import sys
 from pathlib import Path
 from typing import Any
@@ -98,31 +97,16 @@ def _load_layers(path: Path) -> Any:
 
 
 def _map(args: argparse.Namespace) -> int:
-    from workbench.core.geo.export import to_geojson, to_kml
-    from workbench.core.geo.layers import BasemapOptions
-    from workbench.core.geo.mappage import build_map_page
-    from workbench.core.geo.staticmap import render_static_map
+    from workbench.core.geo.export import write_map_bundle
 
     layers = _load_layers(args.file)
-    page = build_map_page(layers, BasemapOptions(show_places=not args.no_places), interactive=False)
-    out: Path = args.output
-    index = page.write(out)
-    (out / "map.geojson").write_text(json.dumps(to_geojson(layers), ensure_ascii=False, indent=1), encoding="utf-8")
-    (out / "map.kml").write_text(to_kml(layers), encoding="utf-8")
-    (out / "map.png").write_bytes(render_static_map(layers, args.width, args.height))
-    result = {
-        "page": str(index),
-        "assets": page.asset_paths,
-        "geojson": str(out / "map.geojson"),
-        "kml": str(out / "map.kml"),
-        "picture": str(out / "map.png"),
-        "points": len(layers.points),
-        "hypotheses": len(layers.hypotheses),
-    }
+    result = write_map_bundle(layers, args.output, width=args.width, height=args.height, show_places=not args.no_places)
     if args.json:
         print_json(result)
     else:
-        print(f"Wrote {index} ({len(layers.points)} points) with its assets, map.geojson, map.kml and map.png.")
+        print(
+            f"Wrote {result['page']} ({len(layers.points)} points) with its assets, map.geojson, map.kml and map.png."
+        )
     return EXIT_OK
 
 

@@ -96,10 +96,10 @@ def make_map(qtbot: Any, map_cache: Path) -> Iterator[Callable[..., Any]]:
 
 @pytest.fixture(scope="session")
 def small_gazetteer(map_cache: Path) -> Iterator[Any]:
-    """A real gazetteer (GeoNames places >= 15,000 people), built once per session."""
+    """A real gazetteer (GeoNames places >= 15,000 people), built once per session where the app looks for it."""
     from workbench.core.geo import gazetteer
 
-    path = gazetteer.build(map_cache / "gazetteer-small.sqlite", min_population=15000)
+    path = gazetteer.build(gazetteer.default_path(), min_population=15000)
     gz = gazetteer.Gazetteer(path)
     yield gz
     gz.close()

@@ -69,3 +69,30 @@ def test_clicks_and_drags_are_undoable(qtbot: Any, ctx: Any, tmp_path: Path, map
     dock.close()
     dock.deleteLater()
     QCoreApplication.sendPostedEvents(None, QEvent.Type.DeferredDelete)
+
+
+def test_dock_imports_villages_exports_and_describes(
+    qtbot: Any, ctx: Any, demo_incident: Path, small_gazetteer: Any, tmp_path: Path
+) -> None:
+    from tests.core.geo.test_gazetteer import _write_geonames
+
+    dock = make_panel(ctx)
+    dock.resize(800, 600)
+    dock.show()
+    with qtbot.waitSignal(dock.map.pageReady, timeout=20000):
+        ctx.open_incident(demo_incident, read_only=True)
+    txt = tmp_path / "UA.txt"
+    _write_geonames(txt)
+    with qtbot.waitSignal(dock.import_geonames(txt).succeeded, timeout=20000) as sig:
+        pass
+    assert sig.args == [1]
+    assert dock.gazetteer.search("Новогродівка Мала")[0]["name"] == "Novohrodivka Mala"
+    lines = dock.map.describe(48.2011, 37.3511)
+    assert any("Novohrodivka Mala" in line for line in lines) and any("Ukraine" in line for line in lines)
+    with qtbot.waitSignal(dock.export(tmp_path / "export").succeeded, timeout=20000):
+        pass
+    assert {p.name for p in (tmp_path / "export").iterdir()} >= {"index.html", "map.kml", "map.geojson", "map.png"}
+    ctx.close_incident()
+    dock.close()
+    dock.deleteLater()
+    QCoreApplication.sendPostedEvents(None, QEvent.Type.DeferredDelete)

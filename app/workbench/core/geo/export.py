@@ -266,3 +266,28 @@ def to_kml(layers: MapLayers) -> str:
             ET.SubElement(ET.SubElement(pm, "LineString"), "coordinates").text = _coords([(s.lat, s.lon), end])
     ET.indent(kml)
     return '<?xml version="1.0" encoding="UTF-8"?>\n' + ET.tostring(kml, encoding="unicode") + "\n"
+
+
+def write_map_bundle(
+    layers: MapLayers, folder: Path, *, width: int = 1600, height: int = 1000, show_places: bool = True
+) -> dict[str, Any]:
+    """The map as files in `folder`: index.html with its assets (opens in any browser with no network),
+    map.geojson, map.kml and map.png. Returns what was written."""
+    from workbench.core.geo.layers import BasemapOptions
+    from workbench.core.geo.mappage import build_map_page
+    from workbench.core.geo.staticmap import render_static_map
+
+    page = build_map_page(layers, BasemapOptions(show_places=show_places), interactive=False)
+    index = page.write(folder)
+    (folder / "map.geojson").write_text(json.dumps(to_geojson(layers), ensure_ascii=False, indent=1), encoding="utf-8")
+    (folder / "map.kml").write_text(to_kml(layers), encoding="utf-8")
+    (folder / "map.png").write_bytes(render_static_map(layers, width, height))
+    return {
+        "page": str(index),
+        "assets": page.asset_paths,
+        "geojson": str(folder / "map.geojson"),
+        "kml": str(folder / "map.kml"),
+        "picture": str(folder / "map.png"),
+        "points": len(layers.points),
+        "hypotheses": len(layers.hypotheses),
+    }

@@ -16,10 +16,11 @@
 from __future__ import annotations
 
 import logging
+from pathlib import Path
 from typing import Any
 
 from PySide6.QtCore import QTimer, Signal
-from PySide6.QtWidgets import QCheckBox, QVBoxLayout, QWidget
+from PySide6.QtWidgets import QCheckBox, QFileDialog, QMenu, QToolButton, QVBoxLayout, QWidget
 
 from workbench.core.errors import WorkbenchError
 from workbench.core.geo.layers import MapLayers
@@ -115,6 +116,17 @@ class MapDock(QWidget):
         )
         self.online.toggled.connect(self.map.set_online)
         self.map.bar_layout.insertWidget(0, self.online)
+        self.more = QToolButton(self)
+        self.more.setText("Map ▾")
+        self.more.setPopupMode(QToolButton.ToolButtonPopupMode.InstantPopup)
+        menu = QMenu(self.more)
+        menu.addAction("Open tiles (MBTiles file)…", self._ask_tiles)
+        menu.addAction("Open tiles (z/x/y folder)…", lambda: self._ask_tiles(folder=True))
+        menu.addAction("Import a GeoNames country file (villages)…", self._ask_geonames)
+        menu.addSeparator()
+        menu.addAction("Export the map (page, KML, GeoJSON, PNG)…", self._ask_export)
+        self.more.setMenu(menu)
+        self.map.bar_layout.addWidget(self.more)
         lay = QVBoxLayout(self)
         lay.setContentsMargins(0, 0, 0, 0)
         lay.addWidget(self.map, 1)
@@ -188,6 +200,70 @@ class MapDock(QWidget):
             return
         if not self.ctx.push(command):
             self._redraw_hypotheses()
+
+    # --- files ------------------------------------------------------------------------------------------------
+    def _ask_tiles(self, folder: bool = False) -> None:
+        if folder:
+            path = QFileDialog.getExistingDirectory(self, "A folder of tiles laid out z/x/y")
+        else:
+            path, _ = QFileDialog.getOpenFileName(self, "An MBTiles file", "", "MBTiles (*.mbtiles);;All files (*)")
+        if path:
+            self.open_tiles(Path(path))
+
+    def open_tiles(self, path: Path) -> None:
+        try:
+            source = self.map.open_tiles(path)
+        except WorkbenchError as exc:
+            self.ctx.error_raised.emit(str(exc))
+            return
+        self.ctx.status_message.emit(f"Map: {source.spec.title} added as a basemap (layers button).")
+
+    def _ask_geonames(self) -> None:
+        path, _ = QFileDialog.getOpenFileName(
+            self, "A GeoNames country file (e.g. UA.zip)", "", "GeoNames (*.zip *.txt);;All files (*)"
+        )
+        if path:
+            self.import_geonames(Path(path))
+
+    def import_geonames(self, path: Path) -> Any:
+        """Add the file's places to the offline gazetteer, in the background (building it first if needed)."""
+        from workbench.core.geo.gazetteer import Gazetteer
+
+        def work(progress: Any) -> int:
+            with Gazetteer.open(progress=progress) as gz:
+                return int(gz.import_geonames(path, progress=progress))
+
+        def done(count: object) -> None:
+            self.gazetteer.close()  # reopened on the next search, with the new places
+            self.ctx.status_message.emit(f"Gazetteer: {count} places added from {path.name}.")
+
+        return self.ctx.workers.run(
+            work,
+            description=f"Importing {path.name} into the gazetteer",
+            on_result=done,
+            on_error=lambda exc: self.ctx.error_raised.emit(str(exc)),
+            writes=False,
+        )
+
+    def _ask_export(self) -> None:
+        folder = QFileDialog.getExistingDirectory(self, "Export the map into this folder")
+        if folder:
+            self.export(Path(folder))
+
+    def export(self, folder: Path) -> Any:
+        from workbench.core.geo.export import write_map_bundle
+
+        layers = self.layers()
+
+        def work(progress: Any) -> dict[str, Any]:
+            return write_map_bundle(layers, folder)
+
+        return self.ctx.workers.run(
+            work,
+            description="Exporting the map",
+            on_result=lambda result: self.ctx.status_message.emit(f"Map exported to {folder}."),
+            on_error=lambda exc: self.ctx.error_raised.emit(str(exc)),
+        )
 
     def _redraw_hypotheses(self) -> None:
         self.map.set_hypotheses(self.layers().hypotheses)

@@ -674,14 +674,14 @@ def _hypotheses(ctx: _Context) -> list[Any]:
     )
 
 
-def _map_figures(ctx: _Context, hyps: Sequence[Any]) -> list[Figure]:
+def _map_figures(ctx: _Context, hyps: Sequence[Any]) -> tuple[list[Figure], str]:
     """An overview (where on Earth, with place names) and a detail map, both drawn offline."""
     try:
         from workbench.core.geo import layers as geo_layers
         from workbench.core.geo.incident_layers import layers_from_incident
         from workbench.core.geo.staticmap import render_static_map
     except ImportError:  # the geo area is optional in a build
-        return []
+        return [], ""
     try:
         base = layers_from_incident(ctx.inc)
         status_map = {"candidate": "open", "confirmed": "confirmed", "rejected": "refuted"}
@@ -706,17 +706,31 @@ def _map_figures(ctx: _Context, hyps: Sequence[Any]) -> list[Figure]:
             )
         layers = replace(base, points=tuple(points), hypotheses=hypotheses)
         if layers.bounds() is None:
-            return []
+            return [], ""
         size = (680, 560)
         overview = render_static_map(layers, width=size[0], height=size[1], min_span_km=400.0)
         detail = render_static_map(layers, width=size[0], height=size[1], min_span_km=1.0)
     except (WorkbenchError, ValueError, OSError):
-        return []
+        return [], ""
     half = PAGE_WIDTH_PX // 2 - 6
-    return [
+    legend = [
+        "Maps drawn offline from the bundled world outline (left: the region, with place names; right: the detail)."
+    ]
+    if base.points:
+        legend.append("Red: positions recorded in the files (a cone shows the camera direction when recorded).")
+    if ctx.info.place_lat is not None:
+        legend.append("Grey: the claimed place.")
+    if hypotheses:
+        legend.append("Circles: location hypotheses with their radius of doubt.")
+    if base.bands:
+        legend.append("Orange areas: where the sun stood as measured (shadow analysis).")
+    if base.sun_lines:
+        legend.append("Lines from a point: yellow towards the sun, dark along the shadow, at the measured instant.")
+    figures = [
         ctx.figure("map-overview", figs.Picture(overview, "image/png", *size), "Overview", half),
         ctx.figure("map", figs.Picture(detail, "image/png", *size), "Detail", half),
     ]
+    return figures, " ".join(legend)
 
 
 def _geolocation(ctx: _Context) -> Section:
@@ -724,19 +738,12 @@ def _geolocation(ctx: _Context) -> Section:
     figures: list[Figure] = []
     info = ctx.info
     hyps = _hypotheses(ctx)
-    maps = _map_figures(ctx, hyps)
+    maps, legend = _map_figures(ctx, hyps)
     if maps:
         figures.extend(maps)
         cells = "".join(f'<td align="center" width="50%">{m.img()}</td>' for m in maps)
         parts.append(f'<table width="100%" cellspacing="0" cellpadding="2"><tr>{cells}</tr></table>')
-        parts.append(
-            _p(
-                "Maps drawn offline from the bundled world outline (left: the region, with place names; right: the "
-                "detail). Red: positions recorded in the files (a cone shows the camera direction when recorded); "
-                "grey: the claimed place; circles: location hypotheses with their radius of doubt.",
-                "caption",
-            )
-        )
+        parts.append(_p(esc(legend), "caption"))
     if info.place_lat is not None and info.place_lon is not None:
         parts.append(
             _p(

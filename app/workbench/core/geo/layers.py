@@ -152,9 +152,14 @@ class MapLayers:
     title: str = ""
 
     def bounds(self) -> tuple[float, float, float, float] | None:
-        """(south, west, north, east) of every point and hypothesis, or None when there is none."""
-        lats = [p.lat for p in self.points] + [h.lat for h in self.hypotheses] + [s.lat for s in self.sun_lines]
-        lons = [p.lon for p in self.points] + [h.lon for h in self.hypotheses] + [s.lon for s in self.sun_lines]
+        """(south, west, north, east) of every point, hypothesis circle and sun-line origin, or None."""
+        lats = [p.lat for p in self.points] + [s.lat for s in self.sun_lines]
+        lons = [p.lon for p in self.points] + [s.lon for s in self.sun_lines]
+        for h in self.hypotheses:
+            dlat = h.radius_m / 111_320.0
+            dlon = dlat / max(0.01, math.cos(math.radians(h.lat)))
+            lats += [max(-90.0, h.lat - dlat), min(90.0, h.lat + dlat)]
+            lons += [max(-180.0, h.lon - dlon), min(180.0, h.lon + dlon)]
         if not lats:
             return None
         return min(lats), min(lons), max(lats), max(lons)

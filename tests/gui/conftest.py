@@ -56,6 +56,7 @@ def window(qtbot, ctx):  # type: ignore[no-untyped-def]
 
     win = MainWindow(ctx)
     qtbot.addWidget(win)
+    win.resize(1600, 1000)  # the size the screenshots show; the offscreen screen is smaller
     win.show()
     qtbot.waitExposed(win)
     return win

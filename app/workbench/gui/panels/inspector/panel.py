@@ -178,6 +178,10 @@ class InspectorPanel(QWidget):
         self.pixel = QLabel()
         self.pixel.setObjectName("Muted")
         self.pixel.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        # Text that changes on every mouse move must never resize the canvas (the picture would jump).
+        self.pixel.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Fixed)
+        self.info.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Fixed)
+        self.info.setAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
         info_bar = QHBoxLayout()
         info_bar.setContentsMargins(8, 2, 8, 3)
         info_bar.addWidget(self.pixel, 1)

@@ -197,3 +197,24 @@ def test_thread_survives_reply_cycles(inc: Incident, tmp_path: Path) -> None:
     assert c is not None
     nodes = queries.thread(inc, c.id)
     assert sorted(n.post.platform_id for n in nodes) == ["a", "b", "c"]  # each once, no endless loop
+
+
+def test_author_without_a_profile_gets_a_bare_account(inc: Incident, tmp_path: Path) -> None:
+    path = tmp_path / "bare.jsonl"
+    page = {"data": [fx.tweet("500", "77", "2024-03-01T12:00:00.000Z", "no author in includes")], "__twarc": {}}
+    path.write_text(json.dumps(page) + "\n")
+    report = import_export(inc, path)
+    assert (report.posts, report.accounts) == (1, 1)
+    post = queries.find_post(inc, "twitter", "500")
+    assert post is not None and post.account_id is not None
+    account = queries.account(inc, post.account_id)
+    assert account.platform_id == "77" and account.username is None
+    full = tmp_path / "full.jsonl"
+    later = {
+        "data": [fx.tweet("501", "77", "2024-03-01T12:01:00.000Z", "now with a profile")],
+        "includes": {"users": [{"id": "77", "username": "late", "name": "Late", "created_at": "2020-01-01T00:00:00Z"}]},
+        "__twarc": {},
+    }
+    full.write_text(json.dumps(later) + "\n")
+    assert import_export(inc, full).accounts == 0
+    assert queries.account(inc, post.account_id).username == "late"  # filled in, never overwritten

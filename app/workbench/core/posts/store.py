@@ -283,6 +283,15 @@ def _write(
                     continue  # the same post twice in one export (a page's includes) is one post
                 seen_posts.add(key)
                 acc = account_id(rec.platform, rec.account_id) if rec.account_id else None
+                if acc is None and rec.account_id:
+                    # The author is named but not described in the export: an account with only its id, so that
+                    # the author's posts still group together (a later export may fill in the rest).
+                    cur.execute(
+                        "INSERT OR IGNORE INTO account (platform, platform_id, first_import_id) VALUES (?, ?, ?)",
+                        (rec.platform, rec.account_id, import_id),
+                    )
+                    new_accounts += int(cur.rowcount == 1)
+                    acc = account_id(rec.platform, rec.account_id)
                 cur.execute(_INSERT_POST, _post_values(rec, acc, import_id))
                 if cur.rowcount != 1:
                     dup_posts += 1

@@ -178,3 +178,29 @@ def test_claimed_place_and_sun_at_the_claimed_time() -> None:
     assert 100 < line.azimuth < 130 and line.elevation is not None and line.elevation > 0  # morning sun, east
     night = SimpleNamespace(title="", place_lat=48.2, place_lon=16.37, claimed_time_utc="2025-03-14T23:00:00+00:00")
     assert layers_from_incident(SimpleNamespace(media_items=lambda: [], info=lambda: night)).sun_lines == ()
+
+
+def test_post_geotags_are_on_the_map(tmp_path: Path) -> None:
+    from workbench.core.incident import Incident
+    from workbench.core.posts.store import import_export
+
+    page = {
+        "data": [
+            {
+                "id": "1001",
+                "text": "Smoke over the bridge </script><img src=x onerror=alert(1)>",
+                "author_id": "9",
+                "created_at": "2024-03-01T10:00:00.000Z",
+                "geo": {"coordinates": {"type": "Point", "coordinates": [37.18, 48.28]}},
+            },
+            {"id": "1002", "text": "no position", "author_id": "9", "created_at": "2024-03-01T11:00:00.000Z"},
+        ],
+        "includes": {"users": [{"id": "9", "username": "witness", "name": "W"}]},
+    }
+    export = tmp_path / "tweets.jsonl"
+    export.write_text(json.dumps(page) + "\n", encoding="utf-8")
+    with Incident.create(tmp_path / "p.incident", title="P") as inc:
+        import_export(inc, export)
+        layers = layers_from_incident(inc)
+    (tag,) = [p for p in layers.points if p.kind == "geotag"]
+    assert (tag.lat, tag.lon) == (48.28, 37.18) and tag.post_id is not None and tag.label.startswith("witness")

@@ -96,3 +96,42 @@ def test_dock_imports_villages_exports_and_describes(
     dock.close()
     dock.deleteLater()
     QCoreApplication.sendPostedEvents(None, QEvent.Type.DeferredDelete)
+
+
+def test_a_geotag_selects_its_post(qtbot: Any, ctx: Any, tmp_path: Path, map_cache: Path) -> None:
+    import json
+
+    from workbench.core.incident import Incident
+    from workbench.core.posts.store import import_export
+    from workbench.gui.panels.posts.embed import post_selection
+
+    page = {
+        "data": [
+            {
+                "id": "1001",
+                "text": "Smoke over the bridge",
+                "author_id": "9",
+                "created_at": "2024-03-01T10:00:00.000Z",
+                "geo": {"coordinates": {"type": "Point", "coordinates": [37.18, 48.28]}},
+            }
+        ],
+        "includes": {"users": [{"id": "9", "username": "witness", "name": "W"}]},
+    }
+    export = tmp_path / "tweets.jsonl"
+    export.write_text(json.dumps(page) + "\n", encoding="utf-8")
+    path = tmp_path / "p.incident"
+    with Incident.create(path, title="P") as inc:
+        import_export(inc, export)
+    dock = make_panel(ctx)
+    dock.resize(800, 600)
+    dock.show()
+    with qtbot.waitSignal(dock.map.pageReady, timeout=20000):
+        ctx.open_incident(path, read_only=True)
+    (tag,) = [p for p in dock.map.layers.points if p.kind == "geotag"]
+    with qtbot.waitSignal(post_selection(ctx).changed, timeout=10000) as sig:
+        js(qtbot, dock.map, f"WB.markers['{tag.id}'].fire('click'); 1")
+    assert sig.args[0] == (int(tag.post_id or 0),)
+    ctx.close_incident()
+    dock.close()
+    dock.deleteLater()
+    QCoreApplication.sendPostedEvents(None, QEvent.Type.DeferredDelete)

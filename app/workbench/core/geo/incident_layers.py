@@ -69,6 +69,7 @@ def layers_from_incident(inc: Any, gazetteer: Gazetteer | None = None) -> MapLay
         points = [replace(p, note=_with_place(p.note, w)) for p, w in zip(points, where, strict=True)]
     hypotheses, bands, landmarks = _analysis_layers(inc)
     points.extend(landmarks)
+    points.extend(_post_geotags(inc))
     title = ""
     sun_lines: list[SunLine] = []
     info = getattr(inc, "info", None)
@@ -104,6 +105,37 @@ def _claimed_sun_line(lat: float, lon: float, when: str) -> SunLine | None:
     except (ValueError, WorkbenchError):
         return None
     return line if line.elevation is not None and line.elevation > -0.833 else None
+
+
+def _post_geotags(inc: Any) -> list[MapPoint]:
+    """Posts that carry a position (platform geotags), as `geotag` points."""
+    from workbench.core.incident import Incident
+
+    if not isinstance(inc, Incident):
+        return []
+    try:
+        from workbench.core.posts.queries import posts
+
+        found = [p for p in posts(inc) if p.geo_lat is not None and p.geo_lon is not None]
+    except (ImportError, WorkbenchError):
+        return []
+    out = []
+    for p in found:
+        text = " ".join(p.text.split())
+        with contextlib.suppress(WorkbenchError, TypeError, ValueError):
+            out.append(
+                MapPoint(
+                    id=f"post:{p.id}",
+                    lat=float(p.geo_lat),  # type: ignore[arg-type]
+                    lon=float(p.geo_lon),  # type: ignore[arg-type]
+                    label=f"{p.author} ({p.platform}): {text[:80]}" + ("…" if len(text) > 80 else ""),
+                    kind="geotag",
+                    post_id=str(p.id),
+                    media_id=str(p.media_ids[0]) if p.media_ids else None,
+                    note=f"geotag{': ' + p.geo_place if p.geo_place else ''}; {p.created_utc or 'time unknown'}",
+                )
+            )
+    return out
 
 
 def _analysis_layers(inc: Any) -> tuple[list[Hypothesis], list[Band], list[MapPoint]]:

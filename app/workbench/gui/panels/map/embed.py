@@ -2,6 +2,7 @@
 
 - `ctx.incident_changed` / `ctx.changed` ("media", "hypotheses", "annotations") → the layers are read again;
 - a clicked point's `mediaSelected` → `ctx.select_media`; `ctx.current_media_changed` → the point is selected;
+- a clicked post geotag → the posts panels' shared post selection;
 - `ctx.show_on_map_requested(lat, lon, label)` → the map centres there;
 - the place box searches the offline gazetteer (built in the background the first time it is needed);
 - "Online" is off by default and says so; only then may online tiles and Nominatim be used. Their endpoints are
@@ -138,6 +139,7 @@ class MapDock(QWidget):
         self._reload.timeout.connect(lambda: self.map.set_layers(self.layers(), keep_view=True))
 
         self.map.mediaSelected.connect(self._media_clicked)
+        self.map.postSelected.connect(self._post_clicked)
         self.map.hypothesisAdded.connect(self._add_hypothesis)
         self.map.hypothesisMoved.connect(self._move_hypothesis)
         self.map.measured.connect(self.measured)
@@ -273,6 +275,15 @@ class MapDock(QWidget):
             self.ctx.select_media([int(media_id)])
         except ValueError:
             log.debug("not a media id: %s", media_id)
+
+    def _post_clicked(self, post_id: str) -> None:
+        """A geotag's post is selected in the posts and timeline panels (their shared selection)."""
+        try:
+            from workbench.gui.panels.posts.embed import post_selection
+        except ImportError:
+            return
+        if post_id.isdigit():
+            post_selection(self.ctx).select((int(post_id),), self)
 
     def _current_media(self, media_id: object) -> None:
         if media_id is not None:

@@ -132,6 +132,7 @@ class MapView(QWidget):
     pageReady = Signal()
     loadFinished = Signal(bool)
     mediaSelected = Signal(str)
+    postSelected = Signal(str)
     placeChosen = Signal(object)
     _online_results = Signal(object)
 
@@ -399,8 +400,11 @@ class MapView(QWidget):
 
     def _marker_media(self, marker_id: str) -> None:
         for p in self.layers.points:
-            if p.id == marker_id and p.media_id is not None:
-                self.mediaSelected.emit(p.media_id)
+            if p.id == marker_id:
+                if p.post_id is not None:
+                    self.postSelected.emit(p.post_id)
+                if p.media_id is not None:
+                    self.mediaSelected.emit(p.media_id)
                 return
 
     def describe(self, lat: float, lon: float) -> list[str]:

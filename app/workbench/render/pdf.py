@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import math
 import os
+import sys
 import threading
 import uuid
 from collections.abc import Iterable
@@ -66,7 +67,9 @@ def ensure_app() -> QCoreApplication:
         app = QCoreApplication.instance()
         if app is not None:
             return app
-        os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+        if sys.platform.startswith("linux"):
+            # No window is ever shown: the offscreen platform needs no display (Windows and macOS need none).
+            os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
         # Qt logs a line per missing OpenType feature of fallback fonts; it is noise for a user.
         QLoggingCategory.setFilterRules("qt.text.font.db=false\nqt.qpa.fonts=false")
         _app = QGuiApplication(["workbench-report"])

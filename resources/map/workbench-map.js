@@ -119,18 +119,23 @@
     });
   }
 
-  function drawBands(map, data) {
-    if (!data.bands.length) return;
-    var group = L.featureGroup();
-    data.bands.forEach(function (b) {
-      var layer = L.geoJSON(b.geojson, { style: { color: '#e6550d', weight: 1, fillColor: '#fd8d3c', fillOpacity: 0.25 } });
+  function drawBands(map, bands) {
+    var group = WB.layers.bands;
+    if (!group) {
+      group = WB.layers.bands = L.featureGroup().addTo(map);
+      WB.control.addOverlay(group, esc(WB.options.layer_titles.bands));
+    }
+    group.clearLayers();
+    bands.forEach(function (b) {
+      var layer = L.geoJSON(b.geojson, {
+        style: { color: '#e6550d', weight: 1, fillColor: '#fd8d3c', fillOpacity: 0.25 }, renderer: WB.bandRenderer,
+      });
       layer.bindTooltip(tip([b.label || 'Shadow band']), { sticky: true });
       group.addLayer(layer);
     });
-    group.addTo(map);
-    WB.control.addOverlay(group, esc(WB.options.layer_titles.bands));
-    WB.layers.bands = group;
   }
+
+  WB.setBands = function (bands) { drawBands(WB.map, bands); return bands.length; };
 
   function drawSunLines(map, data) {
     if (!data.sun_lines.length) return;
@@ -340,7 +345,8 @@
     WB.layers.found = L.featureGroup().addTo(map);
     WB.layers.info = L.featureGroup().addTo(map);
     drawPlaces(map);
-    drawBands(map, data);
+    WB.bandRenderer = L.canvas({ padding: 0.3 });
+    drawBands(map, data.bands);
     drawSunLines(map, data);
     drawPoints(map, data);
     drawHypotheses(map, data.hypotheses);

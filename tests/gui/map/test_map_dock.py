@@ -135,3 +135,30 @@ def test_a_geotag_selects_its_post(qtbot: Any, ctx: Any, tmp_path: Path, map_cac
     dock.close()
     dock.deleteLater()
     QCoreApplication.sendPostedEvents(None, QEvent.Type.DeferredDelete)
+
+
+def test_the_sun_band_follows_without_reloading(qtbot: Any, ctx: Any, map_cache: Path) -> None:
+    from datetime import UTC, datetime
+
+    from workbench.core.sun import shadows, solve
+
+    band = solve.solve_where(
+        datetime(2024, 6, 21, 10, 0, tzinfo=UTC),
+        shadows.constraint(elevation=40.0, elevation_error=1.0),
+        resolution=0.5,
+    )
+    dock = make_panel(ctx)
+    dock.resize(800, 600)
+    dock.show()
+    qtbot.waitUntil(lambda: dock.map.ready, timeout=20000)
+    loads: list[bool] = []
+    dock.map.loadFinished.connect(loads.append)
+    dock.show_band(band)
+    qtbot.waitUntil(lambda: js(qtbot, dock.map, "WB.layers.bands.getLayers().length") == 1, timeout=10000)
+    assert dock.map.layers.bands[0].label.startswith("Shadow band")
+    dock.show_band(None)
+    qtbot.waitUntil(lambda: js(qtbot, dock.map, "WB.layers.bands.getLayers().length") == 0, timeout=10000)
+    assert loads == []  # no page reload
+    dock.close()
+    dock.deleteLater()
+    QCoreApplication.sendPostedEvents(None, QEvent.Type.DeferredDelete)

@@ -9,6 +9,7 @@
   the settings `map/tile_url` and `map/nominatim_domain` (OpenStreetMap's by default); Nominatim answers are
   cached for the session (in the incident once it has a table for them).
 
+- `show_band(where_result)` shows the sun analysis's band as it changes (not stored), without reloading;
 - a click in "Add hypothesis" mode and a dragged hypothesis become undoable, audited commands
   (`workbench.core.geo.commands`) pushed on `ctx.push`; a refused change (read-only incident) redraws the map.
 `measured` (a `Measurement`) is re-emitted for whoever wants to keep it.
@@ -17,6 +18,7 @@
 from __future__ import annotations
 
 import logging
+from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
@@ -24,7 +26,7 @@ from PySide6.QtCore import QTimer, Signal
 from PySide6.QtWidgets import QCheckBox, QFileDialog, QMenu, QToolButton, QVBoxLayout, QWidget
 
 from workbench.core.errors import WorkbenchError
-from workbench.core.geo.layers import MapLayers
+from workbench.core.geo.layers import Band, MapLayers
 from workbench.gui.panels.map.widget import MapView
 
 log = logging.getLogger(__name__)
@@ -132,6 +134,7 @@ class MapDock(QWidget):
         lay.setContentsMargins(0, 0, 0, 0)
         lay.addWidget(self.map, 1)
         self._geocoder: Any = None
+        self._transient_bands: tuple[Band, ...] = ()
         # Imports announce many changes in a row: read the layers once they settle.
         self._reload = QTimer(self)
         self._reload.setSingleShot(True)
@@ -164,13 +167,26 @@ class MapDock(QWidget):
         from workbench.core.geo.incident_layers import layers_from_incident
 
         inc = self.ctx.incident
-        if inc is None:
-            return MapLayers()
-        try:
-            return layers_from_incident(inc, self.gazetteer.gz)
-        except WorkbenchError as exc:
-            self.ctx.error_raised.emit(str(exc))
-            return MapLayers()
+        stored = MapLayers()
+        if inc is not None:
+            try:
+                stored = layers_from_incident(inc, self.gazetteer.gz)
+            except WorkbenchError as exc:
+                self.ctx.error_raised.emit(str(exc))
+        return replace(stored, bands=(*stored.bands, *self._transient_bands))
+
+    def show_band(self, band: Any, label: str = "Shadow band (sun analysis, not saved)") -> None:
+        """Show a band that is not stored (yet): a `WhereResult` (has `to_geojson()`), a GeoJSON dict, or None to
+        clear it. Redraws only the bands, so it can follow a slider."""
+        if band is None:
+            self._transient_bands = ()
+        else:
+            geojson = band.to_geojson() if hasattr(band, "to_geojson") else band
+            title = label
+            if hasattr(band, "describe"):
+                title = f"{label}: {band.describe()}"
+            self._transient_bands = (Band("band:live", geojson, title),)
+        self.map.set_bands(self.layers().bands)
 
     def set_incident(self, incident: object) -> None:
         self.map.set_layers(self.layers())

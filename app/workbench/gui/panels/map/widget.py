@@ -34,7 +34,7 @@ from PySide6.QtWidgets import (
 from shiboken6 import delete, isValid
 
 from workbench.core.errors import WorkbenchError
-from workbench.core.geo.layers import BasemapOptions, Hypothesis, MapLayers
+from workbench.core.geo.layers import Band, BasemapOptions, Hypothesis, MapLayers
 from workbench.core.geo.mappage import MapPage, build_map_page, js_json, layers_json
 from workbench.core.geo.measure import measure as geodesic_measure
 from workbench.core.geo.tiles import TileSource, open_tiles, standard_tile_sources
@@ -385,6 +385,12 @@ class MapView(QWidget):
         )
         data = layers_json(self.layers)["hypotheses"]
         self.run_js(f"WB.setHypotheses({js_json(data)});")
+
+    def set_bands(self, bands: Iterable[Band]) -> None:
+        """Redraw only the bands (e.g. the sun analysis's band as its slider moves), without reloading."""
+        self.layers = replace(self.layers, bands=tuple(bands))
+        data = layers_json(self.layers)["bands"]
+        self.run_js(f"WB.setBands({js_json(data)});")
 
     def select(self, marker_id: str, pan: bool = True) -> None:
         """Highlight a point or hypothesis (selection coming from another panel)."""

@@ -113,7 +113,8 @@ def cmd_report(args: argparse.Namespace) -> int:
     if args.html:
         Path(args.html).write_text(report.standalone_html(), encoding="utf-8")
     sys.stderr.write(
-        f"Wrote {out} ({pages} pages). Content digest {report.content_digest}; audit head {report.audit_head}.\n"
+        f"Wrote {out} ({pages} page{'s' if pages != 1 else ''}). "
+        f"Content digest {report.content_digest}; audit head {report.audit_head}.\n"
     )
     if args.json:
         print_json(report.findings | {"content_digest": report.content_digest, "report": str(out), "pages": pages})

@@ -39,16 +39,23 @@ def test_lanes_points_bars_and_overlays(qtbot, inc: Incident) -> None:  # type: 
     panel.show()
     assert panel.points is not None and len(panel.points.at) == 7
     assert len(panel.scatter.points()) == 7
-    assert panel.lane_axis.names == ("youtube:@localnews", "telegram:Witness", "media (capture time)",
-                                     "analysis / analyst")  # fmt: skip
+    assert panel.lane_axis.names == (
+        "youtube:@localnews",
+        "telegram:Witness #1",
+        "telegram:Witness #2",
+        "media (capture time)",
+        "analysis / analyst",
+    )
     bar_x, _ = panel.bars.getData()
     assert len(bar_x) == 4  # two uncertain posts: the zone-less Telegram message and the date-only video
     assert len(panel.captures.points()) == 1
     link_x, link_y = panel.links.getData()
-    assert len(link_x) == 4 and set(link_y[0::2]) == {2.0}  # the photo linked to the two posts that carried it
+    assert len(link_x) == 4 and set(link_y[0::2]) == {3.0}  # the photo linked to the two posts that carried it
     kinds = sorted(type(o).__name__ for o in panel._overlays)
     assert kinds == ["InfiniteLine", "InfiniteLine", "LinearRegionItem", "LinearRegionItem"]
-    assert "7 posts in 2 lanes" in panel.status.text()
+    assert "7 posts in 3 lanes" in panel.status.text()
+    ticks = panel.lane_axis.tickValues(3.5, -0.5, 300)  # the inverted view hands the range reversed
+    assert ticks and panel.lane_axis.tickStrings(ticks[0][1], 1, 1)[:2] == ["youtube:@localnews", "telegram:Witness #1"]
     panel.lanes_box.setCurrentIndex(1)
     assert panel.lane_axis.names[:2] == ("youtube", "telegram")
 

@@ -229,8 +229,9 @@ def post_points(incident: Incident, *, lanes: str = "account") -> PostPoints:
 
     Lanes are ordered by each lane's first post.
     """
-    by_account = "p.platform || ':' || COALESCE(a.username, a.display_name, '?')"
-    lane_expr = "p.platform" if lanes == "platform" else by_account
+    # One lane per account (by id: two accounts with the same name get two lanes), or per platform.
+    by_account = "COALESCE(p.account_id, -1), p.platform || ':' || COALESCE(a.username, a.display_name, '?')"
+    lane_expr = "p.platform, p.platform" if lanes == "platform" else by_account
     with incident.read() as conn:
         raw = conn.connection.dbapi_connection
         assert raw is not None
@@ -241,16 +242,19 @@ def post_points(incident: Incident, *, lanes: str = "account") -> PostPoints:
         ).fetchall()
     n = len(rows)
     ids = np.fromiter((r[0] for r in rows), dtype=np.int64, count=n)
-    names: dict[str, int] = {}
+    names: dict[Any, int] = {}
+    labels: dict[Any, str] = {}
     lane_idx = np.fromiter((names.setdefault(r[1], len(names)) for r in rows), dtype=np.int32, count=n)
+    for r in rows:
+        labels.setdefault(r[1], str(r[2]))
     exact = np.fromiter(
-        (r[2] if r[2] is not None and r[3] != "date-only" else np.nan for r in rows), dtype=np.float64, count=n
+        (r[3] if r[3] is not None and r[4] != "date-only" else np.nan for r in rows), dtype=np.float64, count=n
     )
     at, start, end = exact.copy(), exact.copy(), exact.copy()
     keep = ~np.isnan(exact)
     before = ANY_ZONE_BEFORE.total_seconds()
     for i in np.nonzero(~keep)[0].tolist():  # the few zone-less or date-only posts
-        _, _, _, offset, original = rows[i]
+        _, _, _, _, offset, original = rows[i]
         b = bounds_of(None, original, offset)
         if b is None:
             continue
@@ -266,7 +270,11 @@ def post_points(incident: Incident, *, lanes: str = "account") -> PostPoints:
         remap[order] = np.arange(len(names), dtype=np.int32)
         lane_idx = remap[lane_idx]
         by_index = list(names)
-        lane_names = tuple(by_index[i] for i in order.tolist())
+        texts = [labels[by_index[i]] for i in order.tolist()]
+        repeated = {t for t in texts if texts.count(t) > 1}
+        lane_names = tuple(
+            f"{t} #{by_index[i]}" if t in repeated else t for t, i in zip(texts, order.tolist(), strict=True)
+        )
     else:
         lane_names = ()
     return PostPoints(at[keep], start[keep], end[keep], lane_idx[keep], ids[keep], lane_names)

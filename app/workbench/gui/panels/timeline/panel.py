@@ -69,8 +69,10 @@ class LaneAxis(pg.AxisItem):
     def __init__(self) -> None:
         super().__init__(orientation="left")
         self.names: tuple[str, ...] = ()
+        self.setWidth(170)
 
     def tickValues(self, minVal: float, maxVal: float, size: float) -> list[tuple[float, list[float]]]:
+        minVal, maxVal = sorted((minVal, maxVal))  # the view is inverted: the range arrives reversed
         lo, hi = max(0, int(np.ceil(minVal))), min(len(self.names) - 1, int(np.floor(maxVal)))
         if hi < lo:
             return []

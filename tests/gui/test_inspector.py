@@ -15,6 +15,7 @@ from tests.gui.conftest import wait_idle
 from workbench.core import annotations as ann
 from workbench.core.incident import Incident
 from workbench.core.ingest import add_evidence
+from workbench.core.undo import CreateAnnotation
 
 
 def _show(qtbot, window, media_id: int) -> None:  # type: ignore[no-untyped-def]
@@ -217,3 +218,42 @@ def test_video_scrub_add_frame_and_extract_keyframes(qtbot, window, tmp_path: Pa
     # A keyframe is an ordinary picture: it can be annotated.
     _show(qtbot, window, keys[0].id)
     assert window.inspector.tool_actions["rect"].isEnabled()
+
+
+def test_resize_by_a_handle_and_list_mode(qtbot, window, small_incident: Path) -> None:  # type: ignore[no-untyped-def]
+    window.open_path(small_incident)
+    _show(qtbot, window, 1)
+    canvas, incident = window.inspector.canvas, window.ctx.incident
+    command = CreateAnnotation(1, "rect", {"x": 50, "y": 40, "w": 100, "h": 60})
+    assert window.ctx.push(command)
+    window.inspector.set_tool("select")
+    window.ctx.select_annotation(command.annotation_id)
+    item = canvas.annotation_item(command.annotation_id)
+    assert item is not None and item.isSelected()
+    _drag(qtbot, canvas, (150, 100), (190, 130))  # the bottom-right handle
+    g = ann.annotation(incident, command.annotation_id).geometry
+    assert abs(g["x"] - 50) < 1 and abs(g["y"] - 40) < 1  # the other corner stays
+    assert abs(g["w"] - 140) < 3 and abs(g["h"] - 90) < 3
+    assert window.ctx.undo_stack.undoText() == "Move annotation"
+    # The browser's list mode shows the same items in rows.
+    browser = window.evidence
+    browser.grid_button.click()
+    assert browser.view.viewMode() == browser.view.ViewMode.ListMode and not browser.delegate.grid
+    browser.grid_button.click()
+    assert browser.view.viewMode() == browser.view.ViewMode.IconMode
+
+
+def test_export_a_video_frame(qtbot, window, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    clip = tmp_path / "clip.mp4"
+    _small_video(clip)
+    path = tmp_path / "video.incident"
+    with Incident.create(path, title="Video") as inc:
+        add_evidence(inc, [clip], workers=1)
+    window.open_path(path)
+    _show(qtbot, window, 1)
+    dest = tmp_path / "frame.png"
+    window.inspector.export_frame(dest)
+    qtbot.waitUntil(lambda: dest.exists() and dest.stat().st_size > 0, timeout=10000)
+    with Image.open(dest) as frame:
+        assert frame.size == (160, 120)
+    assert window.ctx.incident.counts()["media"] == 1  # exporting does not add anything to the incident

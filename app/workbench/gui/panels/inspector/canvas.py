@@ -163,6 +163,8 @@ class AnnotationItem(QGraphicsObject):
         out = stroker.createStroke(path)
         if self.record.shape in ("rect", "ellipse", "polygon", "point"):
             out = out.united(path)
+        # Handles overlap the outline: with the default odd-even rule the overlap would be a hole that ignores clicks.
+        out.setFillRule(Qt.FillRule.WindingFill)
         if self.record.shape == "text":
             out.addRect(self._text_rect())
         if self.isSelected():
@@ -309,6 +311,9 @@ class ImageCanvas(QGraphicsView):
         super().__init__(parent)
         self.setObjectName("ImageCanvas")
         self._scene = QGraphicsScene(self)
+        # Annotation outlines and handles keep a constant size on screen, so their bounds change with the zoom:
+        # a spatial index would go stale. A picture has a handful of annotations, so no index is needed.
+        self._scene.setItemIndexMethod(QGraphicsScene.ItemIndexMethod.NoIndex)
         self.setScene(self._scene)
         self.setRenderHints(QPainter.RenderHint.Antialiasing | QPainter.RenderHint.SmoothPixmapTransform)
         self.setTransformationAnchor(QGraphicsView.ViewportAnchor.AnchorUnderMouse)

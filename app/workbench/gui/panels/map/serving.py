@@ -7,6 +7,7 @@ nothing the app did not give it. The interceptor blocks every request not on tha
 
 from __future__ import annotations
 
+import contextlib
 import logging
 import re
 import threading
@@ -139,7 +140,8 @@ class MapSchemeHandler(QWebEngineUrlSchemeHandler):
             except Exception:  # a tile that fails must not take the map down
                 log.exception("Tile %s/%s/%s/%s failed", layer, z, x, y)
                 data = None
-            self._reply.ready.emit(job, data)
+            with contextlib.suppress(RuntimeError):  # the map was closed while the tile was on its way
+                self._reply.ready.emit(job, data)
 
         self._pool.submit(work)
 

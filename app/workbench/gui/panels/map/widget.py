@@ -214,6 +214,7 @@ class MapView(QWidget):
         self.search_box.setPlaceholderText("Find a place (offline gazetteer)")
         self.search_box.setClearButtonEnabled(True)
         self.search_box.returnPressed.connect(self.search_offline)
+        self.search_box.textChanged.connect(lambda text: None if text.strip() else self.results.hide())
         self.online_button = QPushButton("Search online", bar)
         self.online_button.setToolTip(
             "Sends the text to the configured Nominatim server: it reveals what you are looking for. "

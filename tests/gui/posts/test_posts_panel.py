@@ -24,6 +24,14 @@ def inc(tmp_path: Path) -> Iterator[Incident]:
     incident.close()
 
 
+def test_date_only_is_shown_as_a_day(tmp_path: Path) -> None:
+    with Incident.create(tmp_path / "d.incident", title="x") as incident:
+        import_export(incident, fx.write_ytdlp(tmp_path / "dl"))
+        model = PostsTableModel()
+        model.set_posts(queries.posts(incident))
+        assert model.index(0, 0).data() == "2024-03-01 (date only)" and model.index(0, 1).data() == "day"
+
+
 def test_model_without_widgets(inc: Incident) -> None:
     model = PostsTableModel()
     model.set_posts(queries.posts(inc))

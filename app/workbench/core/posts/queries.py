@@ -420,7 +420,7 @@ def account_card(
     age = (first - created).total_seconds() / 86400 if first and created else None
     per_day = None
     if first and last and len(times) > 1:
-        per_day = len(times) / max((last - first).total_seconds() / 86400, 1 / 24)
+        per_day = len(times) / max((last - first).total_seconds() / 86400, 1.0)  # a rate over at least a day
     reference = incident_time or claimed_time(incident)
     if reference is None:
         with incident.read() as conn:

@@ -50,6 +50,9 @@ POST_ID_ROLE = Qt.ItemDataRole.UserRole + 1
 
 
 def _when(p: Post) -> str:
+    if p.created_offset == "date-only" and p.created_original:
+        d = p.created_original
+        return f"{d[:4]}-{d[4:6]}-{d[6:8]} (date only)"
     if p.created_utc:
         return p.created_utc.replace("T", " ").replace("+00:00", "")
     if p.created_original:
@@ -264,6 +267,8 @@ class PostsPanel(QWidget):
         self.table.setWordWrap(False)
         self.table.verticalHeader().setVisible(False)
         self.table.horizontalHeader().setSectionResizeMode(4, QHeaderView.ResizeMode.Stretch)
+        for column, width in ((0, 175), (1, 150), (2, 80), (3, 130), (5, 60), (6, 60), (7, 60), (8, 50)):
+            self.table.setColumnWidth(column, width)
         self.table.selectionModel().selectionChanged.connect(self._on_selection)
 
         self.text_view = QPlainTextEdit(readOnly=True)

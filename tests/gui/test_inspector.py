@@ -214,6 +214,7 @@ def test_video_scrub_add_frame_and_extract_keyframes(qtbot, window, tmp_path: Pa
     keys = [m for m in derived if m.derivation["method"] == "keyframe by scene change"]
     assert len(keys) == 3  # three scenes in the generated clip
     assert all(m.kind == "image" and m.derivation["source_sha256"] == incident.media_item(1).sha256 for m in derived)
+    assert all(m.phash and m.has_thumbnail for m in derived)  # hashed and searchable like any photo
     qtbot.waitUntil(lambda: window.evidence.model.rowCount() == 1 + len(derived), timeout=10000)
     # A keyframe is an ordinary picture: it can be annotated.
     _show(qtbot, window, keys[0].id)

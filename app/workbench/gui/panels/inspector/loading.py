@@ -152,7 +152,8 @@ def add_frame(incident: Incident, media_id: int, path: Path, seconds: float, *, 
     frame.image.save(buf, "PNG")
     derivation = video.frame_derivation(frame.time_s, frame.frame_index, source_sha256=parent.sha256)
     name = f"{Path(parent.filename).stem}_frame{frame.frame_index:06d}_{frame.time_s:.2f}s.png"
-    return add_derived_media(incident, media_id, buf.getvalue(), name, derivation)
+    changes = add_derived_media(incident, media_id, buf.getvalue(), name, derivation)
+    return changes | _pixels(incident, changes.ids.get("media", ()), progress)
 
 
 def extract_keyframes(incident: Incident, media_id: int, path: Path, *, progress: Progress, **params: Any) -> Changes:
@@ -167,7 +168,17 @@ def extract_keyframes(incident: Incident, media_id: int, path: Path, *, progress
         progress(n, len(frames), f"Storing keyframe {n + 1} of {len(frames)}")
         name = f"{Path(parent.filename).stem}_key{key.frame_index:06d}_{key.time_s:.2f}s.png"
         changes = changes | add_derived_media(incident, media_id, key.png(), name, key.derivation(parent.sha256))
-    return changes
+    return changes | _pixels(incident, changes.ids.get("media", ()), progress)
+
+
+def _pixels(incident: Incident, ids: tuple[int, ...], progress: Progress) -> Changes:
+    """Thumbnails and perceptual hashes for new derived items, so they are found like any photo."""
+    if not ids:
+        return Changes()
+    from workbench.core.ingest import compute_missing_pixels
+
+    compute_missing_pixels(incident, media_ids=list(ids), progress=progress, workers=1)
+    return Changes.of("pixels", *ids)
 
 
 @dataclass(frozen=True)

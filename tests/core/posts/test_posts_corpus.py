@@ -10,7 +10,6 @@ from pathlib import Path
 import pytest
 from tests.helpers import corpus_path
 
-from workbench.core.errors import BadInput
 from workbench.core.incident import Incident
 from workbench.core.posts import queries
 from workbench.core.posts.importers import detect
@@ -21,7 +20,9 @@ pytestmark = pytest.mark.corpus
 EXPECTED = {
     # file: (format, new posts, new accounts, record errors) when imported alone into a fresh incident
     "instagram_dyi/test_export.json": ("meta", 2, 2, 0),
+    "mastodon_api/get_status_default.yml": ("cassette", 1, 1, 0),
     "mastodon_api/get_status_default.yml.body1.json": ("mastodon", 1, 1, 0),
+    "mastodon_api/get_account_statuses_default.yml": ("cassette", 20, 1, 0),
     "mastodon_api/get_account_statuses_default.yml.body1.json": ("mastodon", 20, 1, 0),
     "reddit_api/TestSubmission.test_comments.json": ("cassette", 3, 2, 0),
     "reddit_api/TestSubmission.test_comments.json.body1.json": ("reddit", 3, 2, 0),
@@ -45,7 +46,7 @@ EXPECTED = {
 
 def test_every_export_sample_is_covered() -> None:
     root = corpus_path("exports")
-    files = {str(p.relative_to(root)) for p in root.rglob("*") if p.is_file() and p.suffix != ".yml"}
+    files = {str(p.relative_to(root)) for p in root.rglob("*") if p.is_file()}
     assert files == set(EXPECTED)
 
 
@@ -62,10 +63,15 @@ def test_sample_imports_and_reimport_adds_nothing(name: str, tmp_path: Path) -> 
         assert (again.posts, again.accounts, again.media) == (0, 0, 0)
 
 
-@pytest.mark.parametrize("name", ["get_status_default.yml", "get_account_statuses_default.yml"])
-def test_yaml_cassettes_are_refused_with_advice(name: str) -> None:
-    with pytest.raises(BadInput, match="YAML"):
-        detect(corpus_path("exports", "mastodon_api", name))
+@pytest.mark.parametrize("name", ["get_status_default", "get_account_statuses_default"])
+def test_yaml_cassette_bodies_match_the_unwrapped_json(name: str) -> None:
+    import json
+
+    from workbench.core.posts.importers.cassette import vcr_yaml_bodies
+
+    text = corpus_path("exports", "mastodon_api", f"{name}.yml").read_text(encoding="utf-8")
+    unwrapped = json.loads(corpus_path("exports", "mastodon_api", f"{name}.yml.body1.json").read_text("utf-8"))
+    assert [json.loads(b) for b in vcr_yaml_bodies(text)] == [unwrapped]
 
 
 def _import(tmp_path: Path, *names: str) -> Incident:

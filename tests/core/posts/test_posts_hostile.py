@@ -90,3 +90,13 @@ def test_attachment_paths_cannot_escape(tmp_path: Path) -> None:
     posts = [r for r in parse(path, "telegram") if isinstance(r, ParsedPost)]
     assert len(posts) == 5
     assert all(p.attachments[0].path is None and p.attachments[0].problem for p in posts)
+
+
+@settings(max_examples=60, deadline=None)
+@given(body=st.text(max_size=200))
+def test_random_yaml_cassettes_never_crash(body: str) -> None:
+    with tempfile.TemporaryDirectory() as tmp:
+        path = Path(tmp) / "c.yml"
+        path.write_text("http_interactions:\n- response:\n    body:\n      string: " + body + "\n", encoding="utf-8")
+        for rec in parse(path, "cassette"):
+            assert isinstance(rec, ParsedPost | ParsedAccount | RecordError)

@@ -226,3 +226,15 @@ def test_facebook_posts_and_messenger_thread(tmp_path: Path) -> None:
     assert names == {"Anna Łuk", "Me"}
     assert msgs[0].created_utc == "2024-03-01T10:46:40.123+00:00" and msgs[0].attachments[0].path is not None
     assert msgs[1].links == ("https://example.org/x",) and msgs[0].conversation_id == msgs[1].conversation_id
+
+
+def test_vcr_yaml_scalars() -> None:
+    from workbench.core.posts.importers.cassette import vcr_yaml_bodies
+
+    text = (
+        "http_interactions:\n- request:\n    method: GET\n  response:\n    body:\n"
+        '      string: "[{\\"id\\":\\"1\\",\\"content\\":\\"a\\u00e9\n        b\\\n        c\\"}]"\n'
+        "- response:\n    body:\n      string: 'it''s\n\n        two lines'\n"
+        "- response:\n    body:\n      string: plain\n"
+    )
+    assert vcr_yaml_bodies(text) == ['[{"id":"1","content":"aé bc"}]', "it's\ntwo lines", "plain"]

@@ -158,7 +158,7 @@ def test_zip_refused_and_yaml_explained(inc: Incident, tmp_path: Path) -> None:
     with pytest.raises(BadInput, match="zip"):
         import_export(inc, z)
     y = tmp_path / "c.yml"
-    y.write_text("http_interactions:\n- request: {}\n")
+    y.write_text("settings:\n  colour: blue\n")
     with pytest.raises(BadInput, match="YAML"):
         import_export(inc, y)
     assert inc.counts()["media"] == 0

@@ -58,6 +58,9 @@ def parse_args(argv: list[str]) -> argparse.Namespace:
     parser.add_argument("file", nargs="?", help="an incident file to open")
     parser.add_argument("--demo", action="store_true", help="open the bundled demo incident (built on first use)")
     parser.add_argument("--read-only", action="store_true", help="open the file without changing it")
+    parser.add_argument(
+        "--self-test", action="store_true", help="open the demo offscreen, render the map, write a report; exit 0/1"
+    )
     args, _ = parser.parse_known_args(argv)  # Qt's own options (-platform ...) pass through
     return args
 
@@ -65,6 +68,10 @@ def parse_args(argv: list[str]) -> argparse.Namespace:
 def main(argv: list[str] | None = None) -> int:
     logging.basicConfig(level=logging.INFO, format="%(levelname)s %(name)s: %(message)s")
     args = parse_args(list(sys.argv[1:] if argv is None else argv))
+    if args.self_test:
+        from workbench.gui.selftest import run_self_test
+
+        return run_self_test()
     prepare()
     from PySide6.QtWidgets import QApplication
 

@@ -185,7 +185,7 @@ class InspectorPanel(QWidget):
         info_bar = QHBoxLayout()
         info_bar.setContentsMargins(8, 2, 8, 3)
         info_bar.addWidget(self.pixel, 1)
-        info_bar.addWidget(self.info)
+        info_bar.addWidget(self.info, 1)
 
         centre = QVBoxLayout()
         centre.setContentsMargins(0, 0, 0, 0)
@@ -450,14 +450,15 @@ class InspectorPanel(QWidget):
         if p is None:
             self.info.setText("")
             return
-        parts = [f"{p.image.width()} × {p.image.height()} px", f"{self.canvas.zoom * 100:.0f}%"]
+        parts = [f"{p.image.width()}×{p.image.height()}", f"{self.canvas.zoom * 100:.0f}%"]
         if p.kind == "image":
             orient = ORIENTATION_TEXT.get(p.orientation, str(p.orientation))
-            shown = "as shown" if self.canvas.apply_orientation else "stored pixels"
-            parts.append(f"EXIF orientation: {orient} ({shown})")
+            shown = "" if self.canvas.apply_orientation or p.orientation == 1 else ", showing stored pixels"
+            parts.append(f"orientation {orient}{shown}")
         elif p.video_rotation:
-            parts.append(f"container rotation {p.video_rotation}° (not applied)")
-        self.info.setText("  ·  ".join(parts))
+            parts.append(f"rotation {p.video_rotation}° not applied")
+        self.info.setText(" · ".join(parts))
+        self.info.setToolTip("Picture size in stored pixels, zoom, and the EXIF orientation")
 
     def _on_hover(self, x: float, y: float) -> None:
         if math.isnan(x) or self.picture is None:
@@ -465,7 +466,8 @@ class InspectorPanel(QWidget):
             return
         ix, iy = int(x), int(y)
         colour = self.canvas.image.pixelColor(ix, iy)
-        self.pixel.setText(f"x {ix}, y {iy} (stored pixels)   RGB {colour.red()}, {colour.green()}, {colour.blue()}")
+        self.pixel.setText(f"x {ix}, y {iy} · RGB {colour.red()}, {colour.green()}, {colour.blue()}")
+        self.pixel.setToolTip("Position in the stored pixels (before EXIF orientation) and the colour there")
 
     def _toggle_orientation(self, on: bool) -> None:
         self.canvas.set_apply_orientation(on)

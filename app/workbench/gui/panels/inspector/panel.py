@@ -10,7 +10,17 @@ from typing import Any
 
 import numpy as np
 from PySide6.QtCore import QPointF, QSize, Qt, QTimer
-from PySide6.QtGui import QAction, QActionGroup, QColor, QKeySequence, QPainter, QPainterPath, QPen
+from PySide6.QtGui import (
+    QAction,
+    QActionGroup,
+    QColor,
+    QKeySequence,
+    QPainter,
+    QPainterPath,
+    QPen,
+    QPixmap,
+    QPolygonF,
+)
 from PySide6.QtWidgets import (
     QCheckBox,
     QComboBox,
@@ -98,11 +108,20 @@ class Histogram(QWidget):
         return QSize(220, 96)
 
     def paintEvent(self, event: Any) -> None:
+        # Drawn once into a pixmap per picture and size; repaints (hover, resize of others) only blit it.
+        key = (id(self.counts), self.width(), self.height())
+        if getattr(self, "_cache_key", None) != key:
+            self._cache = QPixmap(self.size())
+            self._cache.fill(Qt.GlobalColor.transparent)
+            painter = QPainter(self._cache)
+            try:
+                self._paint(painter)
+            finally:
+                painter.end()
+            self._cache_key = key
         p = QPainter(self)
-        try:
-            self._paint(p)
-        finally:
-            p.end()
+        p.drawPixmap(0, 0, self._cache)
+        p.end()
 
     def _paint(self, p: QPainter) -> None:
         p.setRenderHint(QPainter.RenderHint.Antialiasing)
@@ -114,15 +133,15 @@ class Histogram(QWidget):
             return
         counts = np.asarray(self.counts, dtype=np.float64)
         top = float(np.percentile(counts[:3, 1:255], 99.5)) or 1.0
+        xs = r.left() + r.width() * np.arange(256) / 255
+        ys = r.bottom() - np.minimum(1.0, counts / top) * (r.height() - 4)
         colours = [QColor(230, 70, 70, 150), QColor(70, 200, 90, 150), QColor(80, 130, 240, 150), QColor(235, 235, 235)]
         for c in (0, 1, 2, 3):
+            points = [QPointF(r.left(), r.bottom())]
+            points += [QPointF(x, y) for x, y in zip(xs.tolist(), ys[c].tolist(), strict=True)]
+            points.append(QPointF(r.right(), r.bottom()))
             path = QPainterPath()
-            path.moveTo(r.left(), r.bottom())
-            for i in range(256):
-                x = r.left() + r.width() * i / 255
-                y = r.bottom() - min(1.0, counts[c, i] / top) * (r.height() - 4)
-                path.lineTo(x, y)
-            path.lineTo(r.right(), r.bottom())
+            path.addPolygon(QPolygonF(points))
             if c < 3:
                 fill = QColor(colours[c])
                 fill.setAlpha(60)

@@ -19,6 +19,7 @@ from typing import Any, Final
 
 from sqlalchemy import Connection
 
+from workbench.core.context import EVIDENCE_KINDS as CONTEXT_KINDS
 from workbench.core.errors import BadInput, NotFound
 from workbench.core.incident import Incident
 from workbench.core.store.audit import utc_now
@@ -52,6 +53,7 @@ EVIDENCE_KINDS: Final = {
     "window": "time_window",
     "measurement": "shadow_measurement",
     "event": "timeline_event",
+    **CONTEXT_KINDS,  # web pages, reference images, domains, domain records, observations
 }
 _KIND_OF_TABLE: Final = {table: kind for kind, table in EVIDENCE_KINDS.items()}
 

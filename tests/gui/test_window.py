@@ -210,3 +210,40 @@ def test_recent_files_menu_reopens(qtbot, window, small_incident: Path) -> None:
     action = next(a for a in window.recent_menu.actions() if small_incident.name in a.text())
     action.trigger()
     assert window.ctx.incident is not None and window.ctx.incident.path == small_incident
+
+
+def test_new_incident_dialog_creates_and_opens(qtbot, window, tmp_path: Path, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    from workbench.gui.dialogs.new_incident import NewIncidentDialog
+
+    dialog = NewIncidentDialog(tmp_path)
+    qtbot.addWidget(dialog)
+    dialog.title.setText("Bridge strike, 3 May")
+    assert dialog.path.text().endswith("bridge-strike-3-may.incident")
+    dialog.claim.setPlainText("The bridge was hit on 3 May.")
+    dialog.title.clear()
+    dialog._accept()
+    assert "title" in dialog.error.text() and dialog.result() == 0
+
+    def fake_exec(self) -> int:  # type: ignore[no-untyped-def]
+        self.title.setText("Bridge strike")
+        self.claim.setPlainText("The bridge was hit on 3 May.")
+        return 1
+
+    monkeypatch.setattr(NewIncidentDialog, "exec", fake_exec)
+    window.ctx.clear_recent()
+    monkeypatch.setenv("HOME", str(tmp_path))  # the dialog proposes a file in the home folder
+    window.act_new.trigger()
+    assert window.ctx.incident is not None
+    assert window.ctx.incident.info().claim == "The bridge was hit on 3 May."
+    assert "Bridge strike" in window.windowTitle()
+
+
+def test_refused_files_are_reported(qtbot, window, small_incident: Path, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    window.open_path(small_incident)
+    empty = tmp_path / "empty.jpg"
+    empty.write_bytes(b"")
+    task = window.add_evidence_paths([empty, tmp_path / "missing.jpg"])
+    with qtbot.waitSignal(task.finished, timeout=20000):
+        pass
+    assert window.last_report is not None and window.last_report.refused == 2
+    assert "were not added" in (window.last_error or "") and "empty" in (window.last_error or "")

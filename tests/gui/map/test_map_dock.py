@@ -151,14 +151,15 @@ def test_the_sun_band_follows_without_reloading(qtbot: Any, ctx: Any, map_cache:
     dock.resize(800, 600)
     dock.show()
     qtbot.waitUntil(lambda: dock.map.ready, timeout=20000)
-    loads: list[bool] = []
-    dock.map.loadFinished.connect(loads.append)
+    generation = dock.map.handler.generation
+    pages = sum(u.endswith("index.html") for u in dock.map.handler.requests)
     dock.show_band(band)
     qtbot.waitUntil(lambda: js(qtbot, dock.map, "WB.layers.bands.getLayers().length") == 1, timeout=10000)
     assert dock.map.layers.bands[0].label.startswith("Shadow band")
     dock.show_band(None)
     qtbot.waitUntil(lambda: js(qtbot, dock.map, "WB.layers.bands.getLayers().length") == 0, timeout=10000)
-    assert loads == []  # no page reload
+    assert dock.map.handler.generation == generation  # no page reload
+    assert sum(u.endswith("index.html") for u in dock.map.handler.requests) == pages
     dock.close()
     dock.deleteLater()
     QCoreApplication.sendPostedEvents(None, QEvent.Type.DeferredDelete)

@@ -66,9 +66,16 @@ def cmd_import(args: argparse.Namespace) -> int:
     imports: list[dict[str, Any]] = []
     failed = 0
     progress = Progress(None if args.json else stderr_progress)
+    contexts: list[dict[str, Any]] = []
     with Incident.open(args.file, analyst=args.analyst) as inc:
         for raw in args.paths:
             try:
+                kind = _context_kind(Path(raw)) if args.format == "auto" else None
+                if kind is not None:
+                    from workbench.core.context import import_context_file
+
+                    contexts.append(import_context_file(inc, Path(raw), kind=kind, progress=progress).to_json())
+                    continue
                 report = import_export(inc, Path(raw), fmt=args.format, mapping=mapping, progress=progress)
             except WorkbenchError as exc:
                 failed += 1
@@ -83,18 +90,46 @@ def cmd_import(args: argparse.Namespace) -> int:
             errors.extend({"path": str(raw), **e.to_json()} for e in report.errors)
             imports.append(report.to_json())
     if args.json:
-        print_json({**totals, "errors": errors, "imports": imports})
+        print_json({**totals, "errors": errors, "imports": imports, "context": contexts})
     else:
         for e in errors:
             print(f"error: {e['path']}: {e['where']}: {e['message']}")
         for imp in imports:
             for prob in imp["attachment_problems"][:20]:
                 print(f"note: {Path(imp['source']).name}: {prob['where']}: {prob['message']}")
+        for c in contexts:
+            print(f"context: {Path(c['path']).name}: {c['kind']}")
         print(
             f"{totals['posts']} posts, {totals['accounts']} accounts, {totals['media']} media files added; "
             f"{totals['duplicates']} already present; {len(errors)} errors"
         )
     return EXIT_ERROR if failed == len(args.paths) else EXIT_OK
+
+
+def _context_kind(path: Path) -> str | None:
+    """Web archives, reference images and captures go to the context importers; a CSV or JSON that both could
+    read (observations, certificate records) is a posts export when the posts sniffers are confident."""
+    from workbench.core.context import sniff
+    from workbench.core.errors import BadInput
+    from workbench.core.posts.importers import detect
+
+    if path.is_dir():
+        return None
+    kind = sniff(path)
+    if kind == "observations":
+        # Both read CSV with a place: measurements have a value column, posts have text and an author.
+        with path.open(encoding="utf-8", errors="replace") as fh:
+            header = fh.readline().lstrip("\ufeff").lower().replace(";", ",").replace("\t", ",")
+        cols = {c.strip().strip('"') for c in header.split(",")}
+        posts_like = cols & {"text", "content", "message", "body", "author", "username", "user", "post", "tweet"}
+        return None if posts_like and "value" not in cols else kind
+    if kind == "domain-record":
+        try:
+            detect(path)
+        except BadInput:
+            return kind
+        return None
+    return kind
 
 
 def cmd_posts(args: argparse.Namespace) -> int:

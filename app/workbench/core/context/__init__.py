@@ -17,7 +17,7 @@ from __future__ import annotations
 
 import json
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import timedelta
 from pathlib import Path
 from typing import Any, Literal
 
@@ -26,6 +26,7 @@ from workbench.core.errors import BadInput
 from workbench.core.incident import Incident
 from workbench.core.store.records import Changes
 from workbench.core.tasks import Progress
+from workbench.core.timeline.events import TimelineEvent
 
 ContextKind = Literal["archive", "reference", "observations", "domain-record", "capture"]
 
@@ -165,34 +166,8 @@ def import_context_file(
 
 
 # --- the timeline ---------------------------------------------------------------------------------------------
-@dataclass(frozen=True)
-class ContextEvent:
-    """A dated context object, in the shape of `workbench.core.timeline.events.TimelineEvent` (same fields)."""
-
-    kind: str  # "reference", "document", "domain-registered", "first-certificate", "observation"
-    at: datetime
-    start: datetime
-    end: datetime
-    label: str
-    lane: str
-    object_type: str
-    object_id: int
-    note: str = ""
-    related: tuple[tuple[str, int], ...] = ()
-
-    def to_json(self) -> dict[str, Any]:
-        return {
-            "kind": self.kind,
-            "at": self.at.isoformat(),
-            "start": self.start.isoformat(),
-            "end": self.end.isoformat(),
-            "label": self.label,
-            "lane": self.lane,
-            "object_type": self.object_type,
-            "object_id": self.object_id,
-            "note": self.note,
-            "related": [list(r) for r in self.related],
-        }
+# Context events are timeline events (same fields, same JSON): the timeline shows them beside posts and captures.
+ContextEvent = TimelineEvent
 
 
 def context_events(

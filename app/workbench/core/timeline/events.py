@@ -194,6 +194,9 @@ def build_events(incident: Incident, *, lanes: str = "account", include_posts: b
                     rel,
                 )
             )
+    from workbench.core.context import context_events  # the context package builds on this module
+
+    events.extend(context_events(incident))
     with incident.read() as conn:
         analyst = conn.exec_driver_sql(
             "SELECT id, at_utc, end_utc, uncertainty_s, kind, label, note FROM timeline_event"

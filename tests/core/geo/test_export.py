@@ -118,3 +118,28 @@ def test_sun_line_from_a_point_at_an_instant() -> None:
     with pytest.raises(BadInput):
         sun_line("s", 0, 0, datetime(2003, 10, 17, 19, 30))
     assert layers_from_geojson(to_geojson(MapLayers(sun_lines=(line,)))).sun_lines == (line,)
+
+
+@pytest.mark.parametrize(
+    "make",
+    [
+        lambda: MapPoint("p", float("nan"), 0.0),
+        lambda: MapPoint("p", 0.0, 0.0, direction=float("inf")),
+        lambda: MapPoint("p", 0.0, 0.0, fov=0.0),
+        lambda: MapPoint("p", 0.0, 0.0, kind="secret"),  # type: ignore[arg-type]
+        lambda: Hypothesis("h", 0.0, 0.0, radius_m=-1),
+        lambda: Hypothesis("h", 0.0, 0.0, confidence=float("nan")),
+        lambda: Hypothesis("h", 0.0, 0.0, status="maybe"),  # type: ignore[arg-type]
+        lambda: Band("b", {"type": "Polygon", "coordinates": [[[0, float("nan")]]]}),
+        lambda: Band("b", {"coordinates": []}),
+        lambda: SunLine("s", 0.0, 0.0, 90.0, length_m=0.0),
+    ],
+)
+def test_layers_refuse_what_cannot_be_drawn(make: Any) -> None:
+    with pytest.raises(BadInput):
+        make()
+
+
+def test_store_statuses_are_understood() -> None:
+    assert Hypothesis("h", 0, 0, status="candidate").status == "open"  # type: ignore[arg-type]
+    assert Hypothesis("h", 0, 0, status="rejected").status == "refuted"  # type: ignore[arg-type]

@@ -9,6 +9,7 @@ skipped.
 from __future__ import annotations
 
 import contextlib
+import math
 from dataclasses import replace
 from datetime import datetime
 from typing import TYPE_CHECKING, Any
@@ -49,6 +50,8 @@ def layers_from_incident(inc: Any, gazetteer: Gazetteer | None = None) -> MapLay
         if source:
             note.append(f"from {source}")
         direction = getattr(gps, "direction", None)
+        if direction is not None and not math.isfinite(float(direction)):
+            direction = None
         ref = getattr(gps, "direction_ref", None)
         if direction is not None and ref == "M":
             note.append("direction is magnetic")
@@ -174,7 +177,8 @@ def _analysis_layers(inc: Any) -> tuple[list[Hypothesis], list[Band], list[MapPo
         hyps.append(h)
         where[r.id] = (h.lat, h.lon)
         if isinstance(r.geometry, dict) and r.geometry.get("type"):
-            bands.append(Band(id=f"band:{r.id}", geojson=r.geometry, label=r.label or f"hypothesis {r.id}"))
+            with contextlib.suppress(WorkbenchError):  # a geometry that cannot be drawn is left off the map
+                bands.append(Band(id=f"band:{r.id}", geojson=r.geometry, label=r.label or f"hypothesis {r.id}"))
     for m in marks:
         at = where.get(int(m.linked_hypothesis_id or 0))
         if at is None:

@@ -7,6 +7,7 @@ inserts them as text, never as HTML.
 
 from __future__ import annotations
 
+import json
 import math
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
@@ -66,6 +67,10 @@ class MapPoint:
         check_lat_lon(self.lat, self.lon)
         if self.kind not in POINT_KINDS:
             raise BadInput(f"Unknown point kind {self.kind!r}.")
+        if self.direction is not None and not math.isfinite(self.direction):
+            raise BadInput(f"A camera direction must be a number of degrees, got {self.direction}.")
+        if not (math.isfinite(self.fov) and 0 < self.fov <= 360):
+            raise BadInput(f"A field of view must be between 0 and 360 degrees, got {self.fov}.")
 
 
 @dataclass(frozen=True)
@@ -102,6 +107,14 @@ class Band:
     geojson: dict[str, Any]
     label: str = ""
 
+    def __post_init__(self) -> None:
+        if not isinstance(self.geojson, dict) or "type" not in self.geojson:
+            raise BadInput("A band must be a GeoJSON object.")
+        try:
+            json.dumps(self.geojson, allow_nan=False)
+        except (TypeError, ValueError) as exc:
+            raise BadInput(f"A band's GeoJSON cannot be drawn: {exc}") from exc
+
 
 @dataclass(frozen=True)
 class SunLine:
@@ -120,6 +133,10 @@ class SunLine:
         check_lat_lon(self.lat, self.lon)
         if not math.isfinite(self.azimuth):
             raise BadInput("A sun azimuth must be a number.")
+        if not (math.isfinite(self.length_m) and self.length_m > 0):
+            raise BadInput("A sun line's length must be a positive number of metres.")
+        if self.elevation is not None and not math.isfinite(self.elevation):
+            raise BadInput("A sun elevation must be a number.")
 
 
 def sun_line(id: str, lat: float, lon: float, instant: datetime, length_m: float = 2000.0, label: str = "") -> SunLine:

@@ -106,7 +106,9 @@ def _scene(seed: int, size: tuple[int, int], water: bool) -> Any:
                 draw.rectangle([wx, wy, wx + 30, wy + 42], fill=(70, 85, 100), outline=(40, 40, 40))
         x += bw
     draw.rectangle([620, 420, 980, 480], fill=(20, 70, 160), outline=(255, 255, 255), width=4)
-    draw.text((650, 438), "HAUPTPLATZ", fill=(255, 255, 255))
+    from PIL import ImageFont
+
+    draw.text((800, 450), "HAUPTPLATZ", fill=(255, 255, 255), font=ImageFont.load_default(size=40), anchor="mm")
     ground = np.asarray(img).astype(np.float32)
     gy = np.arange(horizon, h)
     if water:

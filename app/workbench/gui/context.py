@@ -171,9 +171,9 @@ class AppContext(QObject):
 
     # --- settings -------------------------------------------------------------------------------------------
     def recent_files(self) -> list[Path]:
-        value = self.settings.value("recent_files", [])
-        names = [value] if isinstance(value, str) else list(value or [])
-        return [Path(n) for n in names if n]
+        value: Any = self.settings.value("recent_files", [])
+        names: list[Any] = [value] if isinstance(value, str) else list(value or [])
+        return [Path(str(n)) for n in names if n]
 
     def add_recent(self, path: Path) -> None:
         text = str(Path(path).resolve())

@@ -477,9 +477,12 @@ class MainWindow(QMainWindow):
             lambda progress: build_demo(path, progress=progress),
             description="Building the demo incident",
             writes=True,
-            on_result=lambda p: self.open_path(p),
+            on_result=self._open_built_demo,
             on_error=lambda e: self.show_error(str(e), title="Cannot build the demo"),
         )
+
+    def _open_built_demo(self, path: Path) -> None:
+        self.open_path(path)
 
     # --- evidence ---------------------------------------------------------------------------------------------------
     def add_evidence_dialog(self) -> None:

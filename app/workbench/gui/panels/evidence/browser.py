@@ -317,7 +317,10 @@ class EvidenceBrowser(QWidget):
         for box in (self.sort_box, self.kind_box, self.flag_box):
             box.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon)
             box.setMinimumContentsLength(5)
-        self.grid_button = QToolButton(checkable=True, checked=True, toolTip="Thumbnails or list")
+        self.grid_button = QToolButton()
+        self.grid_button.setCheckable(True)
+        self.grid_button.setChecked(True)
+        self.grid_button.setToolTip("Thumbnails or list")
         self.grid_button.setIcon(icon("grid"))
         self.count_label = QLabel()
         self.count_label.setObjectName("Muted")

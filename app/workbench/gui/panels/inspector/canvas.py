@@ -343,6 +343,7 @@ class ImageCanvas(QGraphicsView):
         self._fitted = True
         self.loupe_enabled = False
         self._loupe_pos: QPointF | None = None
+        self._pan_from: QPointF | None = None
         self._scene.selectionChanged.connect(self._on_scene_selection)
 
     # --- content ------------------------------------------------------------------------------------------------
@@ -426,8 +427,9 @@ class ImageCanvas(QGraphicsView):
         for aid, item in self._items.items():
             item.setSelected(aid == annotation_id)
         self._scene.blockSignals(False)
-        item = self._items.get(annotation_id) if annotation_id is not None else None
-        if item is not None:
+        chosen = self._items.get(annotation_id) if annotation_id is not None else None
+        if chosen is not None:
+            item = chosen
             self.ensureVisible(item.mapRectToScene(item.boundingRect()), 40, 40)
 
     def _on_scene_selection(self) -> None:
@@ -567,7 +569,7 @@ class ImageCanvas(QGraphicsView):
         self._draw_draft()
 
     def mouseMoveEvent(self, event: QMouseEvent) -> None:
-        pan_from = getattr(self, "_pan_from", None)
+        pan_from = self._pan_from
         if pan_from is not None:
             delta = event.position() - pan_from
             self._pan_from = event.position()
@@ -645,7 +647,7 @@ class ImageCanvas(QGraphicsView):
             self._loupe_pos = None
         self.viewport().update()
 
-    def drawForeground(self, painter: QPainter, rect: QRectF) -> None:
+    def drawForeground(self, painter: QPainter, rect: Any) -> None:
         super().drawForeground(painter, rect)
         if not self.loupe_enabled or self._loupe_pos is None or self.image.isNull():
             return

@@ -241,7 +241,12 @@ class InspectorPanel(QWidget):
 
     # --- building -------------------------------------------------------------------------------------------------
     def _action(
-        self, name: str, text: str, slot: Any, shortcut: str | QKeySequence | None = None, checkable: bool = False
+        self,
+        name: str,
+        text: str,
+        slot: Any,
+        shortcut: str | QKeySequence | QKeySequence.StandardKey | None = None,
+        checkable: bool = False,
     ) -> QAction:
         action = QAction(icon(name), text, self)
         action.setCheckable(checkable)

@@ -264,10 +264,10 @@ class MetadataPanel(QWidget):
 
     def _fill_flags(self, item: MediaItem) -> None:
         while self.flags_layout.count():
-            w = self.flags_layout.takeAt(0).widget()
+            taken = self.flags_layout.takeAt(0)
+            w = taken.widget() if taken is not None else None
             if w is not None:
                 w.deleteLater()
-        problems = []
         for flag in item.flags:
             colour = SEVERITY_COLOURS.get(flag.severity, "#6b7280")
             label = QLabel(
@@ -283,7 +283,6 @@ class MetadataPanel(QWidget):
             )
             label.setWordWrap(True)
             self.flags_layout.addWidget(label)
-        del problems
 
     def _fill_summary(self, item: MediaItem) -> None:
         while self.summary.rowCount():

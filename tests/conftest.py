@@ -13,6 +13,7 @@ from tests.helpers import CORPUS, ROOT, corpus_path, make_jpeg  # noqa: F401  (r
 # Tests never touch the user's own config or cache: the install id, settings and caches go to a temp folder.
 _HOME = Path(tempfile.mkdtemp(prefix="workbench-tests-"))
 os.environ.setdefault("WORKBENCH_CONFIG_DIR", str(_HOME / "config"))
+os.environ.setdefault("WORKBENCH_CACHE_DIR", str(_HOME / "cache"))
 
 
 @pytest.fixture

@@ -522,6 +522,7 @@ class OverlayTileSource:
             max_native_zoom=int(tiles.get("max_zoom", 18)),
             image_format="webp",
             online=False,
+            overlay=True,  # drawn over the basemap, never instead of it
         )
 
     def tile(self, z: int, x: int, y: int) -> bytes | None:

@@ -31,7 +31,7 @@ from workbench.gui.panels.map.widget import MapView
 
 log = logging.getLogger(__name__)
 
-TOPICS = ("media", "hypotheses", "annotations", "incident")
+TOPICS = ("media", "hypotheses", "annotations", "incident", "reference_images", "context")
 
 
 class _Gazetteer:
@@ -171,9 +171,23 @@ class MapDock(QWidget):
         if inc is not None:
             try:
                 stored = layers_from_incident(inc, self.gazetteer.gz)
+                self._add_reference_overlays(inc)
             except WorkbenchError as exc:
                 self.ctx.error_raised.emit(str(exc))
         return replace(stored, bands=(*stored.bands, *self._transient_bands))
+
+    def _add_reference_overlays(self, inc: Any) -> None:
+        """Serve each reference image's tiles (from the incident, read-only) as an overlay layer, once each."""
+        from workbench.core.context import overlay_layers
+        from workbench.core.context.reference import OverlayTileSource
+
+        known = getattr(self, "_overlays", {})
+        self._overlays = known
+        for layer in overlay_layers(inc):
+            key = (str(inc.path), layer.reference_id)
+            if key not in known:
+                known[key] = OverlayTileSource(inc.path, layer.reference_id)
+                self.map.add_tile_source(known[key])
 
     def show_band(self, band: Any, label: str = "Shadow band (sun analysis, not saved)") -> None:
         """Show a band that is not stored (yet): a `WhereResult` (has `to_geojson()`), a GeoJSON dict, or None to

@@ -200,7 +200,10 @@ def test_video_scrub_add_frame_and_extract_keyframes(qtbot, window, tmp_path: Pa
     assert inspector.picture.kind == "video" and inspector.video_bar.isVisible()
     assert not inspector.tool_actions["rect"].isEnabled()  # annotate a frame, not the video
     inspector.seek(1.5)
-    qtbot.waitUntil(lambda: "frame 1" in inspector.time_label.text(), timeout=10000)
+    qtbot.waitUntil(lambda: inspector.time_label.text().endswith("frame 15"), timeout=10000)
+    qtbot.keyClick(inspector.scrubber, Qt.Key.Key_Right)  # one frame on
+    qtbot.waitUntil(lambda: inspector.time_label.text().endswith("frame 16"), timeout=10000)
+    assert inspector.time_label.text().startswith("0:01.600")
     inspector.add_frame()
     qtbot.waitUntil(lambda: window.evidence.model.rowCount() == 2, timeout=20000)
     task = inspector.extract_keyframes()

@@ -443,6 +443,11 @@ class InspectorPanel(QWidget):
         self.video_bar.setVisible(is_video)
         if is_video:
             self.scrubber.blockSignals(True)
+            # One step per frame when the frame rate is known: arrow keys walk the video frame by frame.
+            frames = self._frame_total(picture)
+            self.scrubber.setRange(0, max(1, frames - 1) if frames else 1000)
+            self.scrubber.setSingleStep(1)
+            self.scrubber.setPageStep(max(1, round(picture.frame_rate or 10)))
             self.scrubber.setValue(0)
             self.scrubber.blockSignals(False)
             self._show_time(picture.time_s or 0.0, picture.frame_index or 0)
@@ -626,10 +631,21 @@ class InspectorPanel(QWidget):
         )
 
     # --- video ----------------------------------------------------------------------------------------------------
+    @staticmethod
+    def _frame_total(p: Picture) -> int:
+        if p.frame_count:
+            return int(p.frame_count)
+        if p.duration_s and p.frame_rate:
+            return int(round(p.duration_s * p.frame_rate))
+        return 0
+
     def _time_for_slider(self) -> float:
         p = self.picture
-        duration = (p.duration_s if p else None) or 0.0
-        return duration * self.scrubber.value() / 1000.0
+        if p is None:
+            return 0.0
+        if self._frame_total(p) and p.frame_rate:
+            return self.scrubber.value() / p.frame_rate
+        return (p.duration_s or 0.0) * self.scrubber.value() / 1000.0
 
     def _show_time(self, t: float, index: int) -> None:
         minutes, seconds = divmod(t, 60)
@@ -639,7 +655,10 @@ class InspectorPanel(QWidget):
         p = self.picture
         if p is None or not p.duration_s:
             return
-        self.scrubber.setValue(round(1000 * seconds / p.duration_s))
+        if self._frame_total(p) and p.frame_rate:
+            self.scrubber.setValue(round(seconds * p.frame_rate))
+        else:
+            self.scrubber.setValue(round(1000 * seconds / p.duration_s))
 
     def _load_frame(self) -> None:
         p = self.picture

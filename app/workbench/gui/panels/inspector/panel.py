@@ -636,7 +636,7 @@ class InspectorPanel(QWidget):
         if p.frame_count:
             return int(p.frame_count)
         if p.duration_s and p.frame_rate:
-            return int(round(p.duration_s * p.frame_rate))
+            return round(p.duration_s * p.frame_rate)
         return 0
 
     def _time_for_slider(self) -> float:

@@ -235,6 +235,10 @@ class AnnotationPanel(QWidget):
             )
             self.link_media.setCurrentIndex(max(0, self.link_media.findData(record.linked_media_id)))
             self.link_hypothesis.setCurrentIndex(max(0, self.link_hypothesis.findData(record.linked_hypothesis_id)))
+            if record.shape == "text" and record.label == "Text":
+                # A text label just placed: type its words straight away.
+                self.label.setFocus()
+                self.label.selectAll()
             x, y, w, h = record.bounds()
             self.geometry_text.setText(
                 f"{record.shape} at x {x:.0f}, y {y:.0f}"

@@ -117,7 +117,7 @@ def test_polygon_point_and_text(qtbot, window, small_incident: Path) -> None:  #
     assert len(shapes["polygon"].geometry["points"]) == 4
     assert abs(shapes["point"].geometry["x"] - 200) < 2
     assert shapes["text"].label == "Text"
-    assert window.annotations.label.hasFocus() or not window.isActiveWindow()  # ready to type the label
+    assert window.annotations.label.selectedText() == "Text"  # selected, ready to be typed over
 
 
 def _rotated_jpeg() -> bytes:

@@ -314,8 +314,9 @@ class EvidenceBrowser(QWidget):
         self.search.setClearButtonEnabled(True)
         self.search.addAction(icon("search"), QLineEdit.ActionPosition.LeadingPosition)
         self.sort_box = QComboBox()
+        self.sort_box.setToolTip("Sort by capture time (items without one last), by when they were added, or by name")
         for key, title in SORT_KEYS.items():
-            self.sort_box.addItem(f"Sort: {title}", key)
+            self.sort_box.addItem(f"↓ {title}", key)
         self.kind_box = QComboBox()
         for title, kind in (("All types", None), ("Photos", "image"), ("Videos", "video"), ("Other files", "file")):
             self.kind_box.addItem(title, kind)
@@ -356,9 +357,9 @@ class EvidenceBrowser(QWidget):
         filters = QHBoxLayout()
         filters.setContentsMargins(0, 0, 0, 0)
         filters.setSpacing(4)
-        filters.addWidget(self.sort_box, 1)
-        filters.addWidget(self.kind_box, 1)
-        filters.addWidget(self.flag_box, 1)
+        filters.addWidget(self.sort_box, 4)
+        filters.addWidget(self.kind_box, 3)
+        filters.addWidget(self.flag_box, 3)
         self.stack = QStackedLayout()
         self.stack.addWidget(self.view)
         self.stack.addWidget(self.empty)

@@ -63,11 +63,15 @@ def test_timeline_event_goes_through_the_undo_stack(qtbot, ctx, tmp_path: Path) 
     timeline = make_timeline(ctx)
     qtbot.addWidget(timeline)
     ctx.create_incident(tmp_path / "c.incident", title="x")
+    def labels() -> list[str]:
+        return [e.label for e in timeline.timeline.events]
+
+    # The embedded timeline reads in a worker (no GUI-thread stall), so each redraw is waited for.
     timeline.timeline.apply(AddTimelineEvent(at_utc=datetime(2024, 3, 1, 9, tzinfo=UTC), label="sirens"))
-    assert [e.label for e in timeline.timeline.events] == ["sirens"]
+    qtbot.waitUntil(lambda: labels() == ["sirens"], timeout=10000)
     assert ctx.undo_stack.canUndo()
     ctx.undo_stack.undo()
-    assert timeline.timeline.events == []
+    qtbot.waitUntil(lambda: labels() == [], timeout=10000)
     ctx.undo_stack.redo()
-    assert [e.label for e in timeline.timeline.events] == ["sirens"]
+    qtbot.waitUntil(lambda: labels() == ["sirens"], timeout=10000)
     wait_idle(qtbot, ctx)  # the checks beside the timeline are computed in the background

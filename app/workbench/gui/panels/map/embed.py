@@ -34,6 +34,21 @@ log = logging.getLogger(__name__)
 TOPICS = ("media", "hypotheses", "annotations", "incident", "reference_images", "context")
 
 
+def _read_incident_layers(inc: Any, *, progress: Any) -> tuple[MapLayers, list[int]]:
+    """In a worker: the incident's layers (with nearest places when the gazetteer exists) and its overlays."""
+    from workbench.core.context import overlay_layers
+    from workbench.core.geo.gazetteer import Gazetteer, default_path
+    from workbench.core.geo.incident_layers import layers_from_incident
+
+    gazetteer = Gazetteer(default_path()) if default_path().exists() else None  # this thread's own connection
+    try:
+        layers = layers_from_incident(inc, gazetteer)
+    finally:
+        if gazetteer is not None:
+            gazetteer.close()
+    return layers, [layer.reference_id for layer in overlay_layers(inc)]
+
+
 class _Gazetteer:
     """The offline gazetteer, opened on first use; built in the background when it does not exist yet."""
 
@@ -139,7 +154,10 @@ class MapDock(QWidget):
         self._reload = QTimer(self)
         self._reload.setSingleShot(True)
         self._reload.setInterval(300)
-        self._reload.timeout.connect(lambda: self.map.set_layers(self.layers(), keep_view=True))
+        self._reload.timeout.connect(lambda: self._read_layers(keep_view=True))
+        self._stored = MapLayers()
+        self._generation = 0
+        self._overlays: dict[tuple[str, int], Any] = {}
 
         self.map.mediaSelected.connect(self._media_clicked)
         self.map.postSelected.connect(self._post_clicked)
@@ -164,30 +182,43 @@ class MapDock(QWidget):
         return result
 
     def layers(self) -> MapLayers:
-        from workbench.core.geo.incident_layers import layers_from_incident
+        """What the map shows: the incident's layers as last read (in a worker), plus the live sun band."""
+        return replace(self._stored, bands=(*self._stored.bands, *self._transient_bands))
 
+    def _read_layers(self, *, keep_view: bool, only_hypotheses: bool = False) -> None:
+        """Read the incident's layers off the GUI thread; the newest request wins."""
         inc = self.ctx.incident
-        stored = MapLayers()
-        if inc is not None:
-            try:
-                stored = layers_from_incident(inc, self.gazetteer.gz)
-                self._add_reference_overlays(inc)
-            except WorkbenchError as exc:
-                self.ctx.error_raised.emit(str(exc))
-        return replace(stored, bands=(*stored.bands, *self._transient_bands))
+        self._generation += 1
+        generation = self._generation
+        if inc is None:
+            self._stored = MapLayers()
+            self.map.set_layers(self.layers(), keep_view=keep_view)
+            return
 
-    def _add_reference_overlays(self, inc: Any) -> None:
+        def done(result: tuple[MapLayers, list[int]]) -> None:
+            if generation != self._generation or self.ctx.incident is not inc:
+                return  # a newer read (or another incident) has taken over
+            self._stored, references = result
+            if only_hypotheses:
+                self.map.set_hypotheses(self._stored.hypotheses)
+                return
+            self._add_reference_overlays(inc, references)
+            self.map.set_layers(self.layers(), keep_view=keep_view)
+
+        self.ctx.workers.run(
+            _read_incident_layers, inc, description="Reading the map layers", visible=False, on_result=done,
+            on_error=lambda exc: self.ctx.error_raised.emit(str(exc)),
+        )  # fmt: skip
+
+    def _add_reference_overlays(self, inc: Any, reference_ids: list[int]) -> None:
         """Serve each reference image's tiles (from the incident, read-only) as an overlay layer, once each."""
-        from workbench.core.context import overlay_layers
         from workbench.core.context.reference import OverlayTileSource
 
-        known = getattr(self, "_overlays", {})
-        self._overlays = known
-        for layer in overlay_layers(inc):
-            key = (str(inc.path), layer.reference_id)
-            if key not in known:
-                known[key] = OverlayTileSource(inc.path, layer.reference_id)
-                self.map.add_tile_source(known[key])
+        for reference_id in reference_ids:
+            key = (str(inc.path), reference_id)
+            if key not in self._overlays:
+                self._overlays[key] = OverlayTileSource(inc.path, reference_id)
+                self.map.add_tile_source(self._overlays[key])
 
     def show_band(self, band: Any, label: str = "Shadow band (sun analysis, not saved)") -> None:
         """Show a band that is not stored (yet): a `WhereResult` (has `to_geojson()`), a GeoJSON dict, or None to
@@ -203,7 +234,7 @@ class MapDock(QWidget):
         self.map.set_bands(self.layers().bands)
 
     def set_incident(self, incident: object) -> None:
-        self.map.set_layers(self.layers())
+        self._read_layers(keep_view=False)
 
     def _changed(self, changes: Any) -> None:
         topics = set(getattr(changes, "topics", ()))
@@ -298,7 +329,7 @@ class MapDock(QWidget):
         )
 
     def _redraw_hypotheses(self) -> None:
-        self.map.set_hypotheses(self.layers().hypotheses)
+        self._read_layers(keep_view=True, only_hypotheses=True)
 
     def _media_clicked(self, media_id: str) -> None:
         try:

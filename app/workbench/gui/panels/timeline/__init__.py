@@ -33,6 +33,7 @@ def make_panel(ctx: Any, parent: Any = None) -> Any:
                         on_result=deliver)  # fmt: skip
 
     splitter.analysis.set_background(background)  # type: ignore[attr-defined]
+    splitter.timeline.background = background  # type: ignore[attr-defined]
     wire(ctx, splitter.timeline, splitter.analysis)  # type: ignore[attr-defined]
     return splitter
 

@@ -94,6 +94,9 @@ class TimelinePanel(QWidget):
 
     def __init__(self, incident: Incident | None = None, parent: QWidget | None = None) -> None:
         super().__init__(parent)
+        # The window sets this to read in a worker: `background(read, deliver)`; standalone, reads happen now.
+        self.background: Callable[[Callable[[], Any], Callable[[Any], None]], None] | None = None
+        self._read_generation = 0
         self._incident: Incident | None = None
         self.points: PostPoints | None = None
         self.events: list[TimelineEvent] = []
@@ -209,9 +212,25 @@ class TimelinePanel(QWidget):
             self.status.setText("")
             return
         lanes = str(self.lanes_box.currentData() or "account")
-        pts = post_points(self._incident, lanes=lanes)
+        incident = self._incident
+        self._read_generation += 1
+        generation = self._read_generation
+
+        def read() -> tuple[PostPoints, list[TimelineEvent]]:
+            return post_points(incident, lanes=lanes), build_events(incident, lanes=lanes, include_posts=False)
+
+        def deliver(result: tuple[PostPoints, list[TimelineEvent]]) -> None:
+            if generation == self._read_generation and incident is self._incident:
+                self._show(*result)
+
+        if self.background is None:
+            deliver(read())
+        else:
+            self.background(read, deliver)  # the window reads in a worker: no stall on the GUI thread
+
+    def _show(self, pts: PostPoints, events: list[TimelineEvent]) -> None:
         self.points = pts
-        self.events = build_events(self._incident, lanes=lanes, include_posts=False)
+        self.events = events
         names = list(pts.lane_names)
         media_lane = len(names)
         names.append("media (capture time)")

@@ -343,6 +343,12 @@ class MainWindow(QMainWindow):
         )
         self.act_add_folder = self._act("Add a &folder…", self.add_folder_dialog, "Ctrl+Shift+F")
         self.act_export = self._act("&Export report…", lambda: self.export_report(), "Ctrl+E", "export")
+        self.act_copy = self._act(
+            "&Work on a copy…",
+            lambda: self.work_on_copy(),
+            tip="Copy this read-only incident to a new file you can change; the copy's log names its source",
+        )
+        self.act_copy.setEnabled(False)
         self.act_close = self._act("&Close incident", self.ctx.close_incident, QKeySequence.StandardKey.Close, "close")
         self.act_quit = self._act("&Quit", self.close, QKeySequence.StandardKey.Quit, "quit")
         self.act_undo = self.ctx.undo_stack.createUndoAction(self, "&Undo")
@@ -366,6 +372,7 @@ class MainWindow(QMainWindow):
         file_menu.addSeparator()
         file_menu.addActions([self.act_add, self.act_add_folder])
         file_menu.addSeparator()
+        file_menu.addAction(self.act_copy)
         file_menu.addAction(self.act_export)
         file_menu.addSeparator()
         file_menu.addActions([self.act_close, self.act_quit])
@@ -432,6 +439,15 @@ class MainWindow(QMainWindow):
 
     def open_path(self, path: Path | str, *, read_only: bool = False) -> bool:
         path = Path(path)
+        received = None
+        try:
+            from workbench.core.provenance import origin
+
+            found = origin(path)
+            if found.received:  # made by another installation: look, verify, and work on a copy to change it
+                received, read_only = found, True
+        except (WorkbenchError, OSError):
+            pass  # opening says what is wrong with the file
         try:
             self.ctx.open_incident(path, read_only=read_only)
         except IncidentLocked as exc:
@@ -444,7 +460,64 @@ class MainWindow(QMainWindow):
             self.show_error(f"{path} cannot be read: {exc.strerror or exc}", title=f"Cannot open {path.name}")
             return False
         self.statusBar().showMessage(f"Opened {path.name}", 4000)
+        self.act_copy.setEnabled(bool(self.ctx.incident and self.ctx.incident.read_only))
+        if received is not None:
+            self._check_received(path, received)
         return True
+
+    def _check_received(self, path: Path, received: Any) -> None:
+        """A received incident: say so, and verify it in the background before anyone relies on it."""
+        from workbench.core.verify import verify_incident
+
+        who = received.created_by or "another analyst"
+        self.received_note = (
+            f"{path.name} was made on another installation by {who}: it is open read-only. "
+            "Use File ▸ Work on a copy… to change it."
+        )
+        self.statusBar().showMessage(self.received_note + " Checking its integrity…")
+
+        def shown(report: Any) -> None:
+            self.last_integrity = report
+            if report.intact:
+                text = (
+                    f"{self.received_note} Integrity checked: {report.items_checked} files re-hashed, "
+                    f"{report.audit_entries} audit entries chained (head {report.audit_head[:16]}…)."
+                )
+                self.statusBar().showMessage(text)
+            else:
+                self.show_error(
+                    f"{path.name} is NOT intact:\n" + "\n".join(f"• {p}" for p in report.problems[:20]),
+                    title="Integrity check failed",
+                )
+
+        self.ctx.workers.run(
+            lambda progress: verify_incident(path, progress),
+            description=f"Checking the integrity of {path.name}",
+            on_result=shown,
+            on_error=lambda e: self.show_error(str(e), title="Integrity check failed"),
+        )
+
+    def work_on_copy(self, dest: Path | str | None = None) -> Any:
+        """Copy the open (read-only) incident to a new file whose log records its source, and open the copy."""
+        incident = self.ctx.incident
+        if incident is None:
+            return None
+        source = incident.path
+        if dest is None:
+            suggested = str(source.with_name(f"{source.stem} (working copy){SUFFIX}"))
+            dest, _ = QFileDialog.getSaveFileName(self, "Work on a copy", suggested, f"Incident (*{SUFFIX})")
+            if not dest:
+                return None
+        target = Path(dest)
+        from workbench.core.provenance import make_working_copy
+
+        return self.ctx.workers.run(
+            lambda progress: make_working_copy(source, target),
+            description=f"Copying {source.name}",
+            writes=True,
+            on_result=lambda copy: self.open_path(copy),
+            on_error=lambda e: self.show_error(str(e), title="The working copy could not be made"),
+        )
 
     def open_dialog(self, read_only: bool = False) -> None:
         start = str(self.ctx.recent_files()[0].parent) if self.ctx.recent_files() else str(Path.home())

@@ -8,22 +8,14 @@ the chain of custody runs from the colleague's file to ours.
 
 from __future__ import annotations
 
-import os
 import sqlite3
 import uuid
 from dataclasses import dataclass
 from pathlib import Path
 
 from workbench.core.errors import IncidentExists, WorkbenchError
+from workbench.core.paths import config_dir
 from workbench.core.store.audit import utc_now
-
-
-def config_dir() -> Path:
-    """$WORKBENCH_CONFIG_DIR, else $XDG_CONFIG_HOME/workbench, else ~/.config/workbench."""
-    if env := os.environ.get("WORKBENCH_CONFIG_DIR"):
-        return Path(env)
-    base = os.environ.get("XDG_CONFIG_HOME") or str(Path.home() / ".config")
-    return Path(base) / "workbench"
 
 
 def install_id() -> str:

@@ -7,21 +7,19 @@ ICANN and the private sections are used, so `alice.github.io` is its own registr
 
 from __future__ import annotations
 
-import os
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
 
 from workbench.core.errors import BadInput
+from workbench.core.paths import resources_dir
 
 LIST_FILE = "public_suffix_list.dat"
 
 
 def list_path() -> Path:
-    """The bundled list (WORKBENCH_RESOURCES, when set, is the resources folder that holds `publicsuffix/`)."""
-    override = os.environ.get("WORKBENCH_RESOURCES")
-    root = Path(override) if override else Path(__file__).resolve().parents[4] / "resources"
-    return root / "publicsuffix" / LIST_FILE
+    """The bundled list, in the resources folder's `publicsuffix/`."""
+    return resources_dir() / "publicsuffix" / LIST_FILE
 
 
 @dataclass(frozen=True)

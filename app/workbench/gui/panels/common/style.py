@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
-import os
 from functools import cache
 from pathlib import Path
 
 from PySide6.QtGui import QIcon
+
+from workbench.core import paths
 
 SEVERITY_COLOURS = {"info": "#2f6fab", "notice": "#b7791f", "warning": "#c53030"}
 ANNOTATION_COLOURS = {
@@ -22,10 +23,7 @@ ANNOTATION_COLOURS = {
 
 
 def resources_dir() -> Path:
-    override = os.environ.get("WORKBENCH_RESOURCES")
-    if override:
-        return Path(override)
-    return Path(__file__).resolve().parents[5] / "resources"
+    return paths.resources_dir()
 
 
 @cache

@@ -84,6 +84,26 @@ def _save(
     return changes
 
 
+def _save_band(incident: Incident, record: dict[str, Any], media_id: int | None, *, progress: Progress) -> Changes:
+    import json
+
+    from workbench.core.analysis import add_hypothesis
+
+    return add_hypothesis(
+        incident,
+        record["lat"],
+        record["lon"],
+        label=record["label"],
+        radius_m=record["radius_m"],
+        status=record["status"],
+        method=record["method"],
+        inputs=json.loads(record["inputs_json"]),
+        geometry=json.loads(record["geometry_json"]),
+        media_id=media_id,
+        note=record["note"],
+    )
+
+
 class SunDock(QWidget):
     """The sun area plus a line naming the photo and a button that saves the results to the incident."""
 
@@ -100,8 +120,13 @@ class SunDock(QWidget):
         self.save_button.setToolTip("Store the measurements (with their assumptions) and the matching time windows")
         self.save_button.setEnabled(False)
         self.save_button.clicked.connect(self.save)
+        self.band_button = QPushButton("Save band as hypothesis")
+        self.band_button.setToolTip("Keep the band of places where the sun fits as a location hypothesis (GeoJSON)")
+        self.band_button.setEnabled(False)
+        self.band_button.clicked.connect(self.save_band)
         top = QHBoxLayout()
         top.addWidget(self.caption, 1)
+        top.addWidget(self.band_button)
         top.addWidget(self.save_button)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(6, 6, 6, 6)
@@ -109,6 +134,8 @@ class SunDock(QWidget):
         layout.addWidget(self.area, 1)
         self.area.tool.measurementsChanged.connect(self._measured)
         self.area.when.resultChanged.connect(self._solved)
+        self.area.where.bandChanged.connect(self._band)
+        self._band_result: Any = None
         ctx.current_media_changed.connect(self.show_media)
 
     def show_media(self, media_id: int | None) -> None:
@@ -141,9 +168,32 @@ class SunDock(QWidget):
         self._result = result
         self._update_button()
 
+    def _band(self, result: Any) -> None:
+        """The live band follows the slider on the map (not saved until the analyst says so)."""
+        self._band_result = result
+        window = self.window()
+        map_dock = getattr(window, "panels", {}).get("map")
+        if map_dock is not None:
+            map_dock.show_band(result)
+        self._update_button()
+
+    def save_band(self) -> None:
+        incident = self.ctx.incident
+        if incident is None or self._band_result is None:
+            return
+        from workbench.core.sun.records import band_record
+
+        record = band_record(self._band_result)
+        self.ctx.workers.run(
+            _save_band, incident, record, self.media_id, description="Saving the band", writes=True,
+            on_result=self.ctx.apply, on_error=lambda exc: self.ctx.error_raised.emit(str(exc)),
+        )  # fmt: skip
+
     def _update_button(self) -> None:
         ok = self.ctx.incident is not None and not self.ctx.incident.read_only
         self.save_button.setEnabled(ok and bool(self._measurements or (self._result and self._result.windows)))
+        band = getattr(self, "_band_result", None)
+        self.band_button.setEnabled(ok and band is not None and band.bbox is not None)
 
     def save(self) -> None:
         incident = self.ctx.incident

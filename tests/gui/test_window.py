@@ -177,7 +177,8 @@ def test_export_report_writes_a_pdf(qtbot, window, small_incident: Path, tmp_pat
     qtbot.waitUntil(lambda: _loaded(window, 3), timeout=10000)
     dest = tmp_path / "report.pdf"
     monkeypatch.setattr(QFileDialog, "getSaveFileName", lambda *a, **k: (str(dest), ""))
-    window.act_export.trigger()
+    window.act_export.trigger()  # opens the report dialog (sections and preview); its Export PDF… writes the file
+    window.report_dialog.export_button.click()
     qtbot.waitUntil(lambda: dest.exists() and not window.ctx.workers.active, timeout=60000)
     assert dest.read_bytes().startswith(b"%PDF")
     assert window.last_error is None

@@ -628,11 +628,12 @@ class MainWindow(QMainWindow):
         incident = self.ctx.incident
         if incident is None:
             return None
-        if dest is None:
-            suggested = str(incident.path.with_suffix(".pdf"))
-            dest, _ = QFileDialog.getSaveFileName(self, "Export report", suggested, "PDF (*.pdf)")
-            if not dest:
-                return None
+        if dest is None:  # from the menu: choose the sections and look at the preview first
+            from workbench.gui.dialogs.report import ReportDialog
+
+            self.report_dialog = ReportDialog(self.ctx, self)
+            self.report_dialog.show()
+            return None
         target = Path(dest)
         return self.ctx.workers.run(
             lambda progress: write(incident, target, progress=progress),

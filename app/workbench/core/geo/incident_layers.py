@@ -73,6 +73,7 @@ def layers_from_incident(inc: Any, gazetteer: Gazetteer | None = None) -> MapLay
     hypotheses, bands, landmarks = _analysis_layers(inc)
     points.extend(landmarks)
     points.extend(_post_geotags(inc))
+    points.extend(_observation_points(inc))
     title = ""
     sun_lines: list[SunLine] = []
     info = getattr(inc, "info", None)
@@ -108,6 +109,40 @@ def _claimed_sun_line(lat: float, lon: float, when: str) -> SunLine | None:
     except (ValueError, WorkbenchError):
         return None
     return line if line.elevation is not None and line.elevation > -0.833 else None
+
+
+def _observation_points(inc: Any) -> list[MapPoint]:
+    """Stations with readings near the claimed place and time (weather, sensors), one point per station."""
+    from workbench.core.incident import Incident
+
+    if not isinstance(inc, Incident):
+        return []
+    try:
+        from workbench.core.context.observations import observations_near, spells
+
+        near = observations_near(inc)
+    except (ImportError, WorkbenchError):  # no claimed place or time, or no observations table
+        return []
+    by_station: dict[tuple[str, float, float], list[Any]] = {}
+    for o in near:
+        by_station.setdefault((o.station, o.lat, o.lon), []).append(o)
+    out = []
+    for (station, lat, lon), obs in by_station.items():
+        texts = [s.text for s in spells(obs)] or [f"{o.variable} {o.value_text} {o.unit} at {o.time_utc}" for o in obs]
+        distance = obs[0].distance_km
+        with contextlib.suppress(WorkbenchError):
+            out.append(
+                MapPoint(
+                    id=f"observation:{obs[0].id}",
+                    lat=float(lat),
+                    lon=float(lon),
+                    label=station or "Observation station",
+                    kind="observation",
+                    note="; ".join(texts[:4])
+                    + (f" ({distance:.1f} km from the claimed place)" if distance is not None else ""),
+                )
+            )
+    return out
 
 
 def _post_geotags(inc: Any) -> list[MapPoint]:

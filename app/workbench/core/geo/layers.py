@@ -15,10 +15,10 @@ from typing import Any, Literal
 
 from workbench.core.errors import BadInput
 
-PointKind = Literal["exif", "landmark", "geotag", "place"]
+PointKind = Literal["exif", "landmark", "geotag", "place", "observation"]
 HypothesisStatus = Literal["open", "supported", "refuted", "confirmed"]
 
-POINT_KINDS: tuple[PointKind, ...] = ("exif", "landmark", "geotag", "place")
+POINT_KINDS: tuple[PointKind, ...] = ("exif", "landmark", "geotag", "place", "observation")
 HYPOTHESIS_STATUSES: tuple[HypothesisStatus, ...] = ("open", "supported", "refuted", "confirmed")
 # The incident file's words for the same states (location_hypothesis.status).
 STORE_STATUSES: dict[str, HypothesisStatus] = {"candidate": "open", "rejected": "refuted", "confirmed": "confirmed"}
@@ -28,6 +28,7 @@ LAYER_TITLES: dict[str, str] = {
     "landmark": "Landmarks (from annotations)",
     "geotag": "Post geotags",
     "place": "Places",
+    "observation": "Observations near the claimed place and time",
     "hypotheses": "Location hypotheses",
     "bands": "Shadow bands (sun analysis)",
     "sunlines": "Sun / shadow directions",

@@ -21,7 +21,13 @@ _MAX_LAT = 85.0511
 SEA = (207, 224, 234)
 LAND = (244, 241, 234)
 BORDER = (138, 143, 153)
-KIND_COLOURS = {"exif": (215, 48, 31), "landmark": (106, 81, 163), "geotag": (33, 113, 181), "place": (82, 82, 82)}
+KIND_COLOURS = {
+    "exif": (215, 48, 31),
+    "landmark": (106, 81, 163),
+    "geotag": (33, 113, 181),
+    "place": (82, 82, 82),
+    "observation": (35, 139, 69),
+}
 STATUS_COLOURS = {
     "open": (31, 120, 180),
     "supported": (51, 160, 44),

@@ -227,6 +227,17 @@ class PostPoints:
     lane_names: tuple[str, ...]
 
 
+def confirmed_aliases(incident: Incident) -> dict[int, int]:
+    """account id → the id standing for its confirmed alias group (empty when the context tables are absent)."""
+    from workbench.core.context.aliases import merged_account  # context builds on this module: import late
+    from workbench.core.errors import WorkbenchError
+
+    try:
+        return merged_account(incident)
+    except WorkbenchError:
+        return {}
+
+
 def post_points(incident: Incident, *, lanes: str = "account") -> PostPoints:
     """Every post with a known time, as arrays (SQLite converts the times; 100,000 posts in a fraction of a second).
 
@@ -245,11 +256,17 @@ def post_points(incident: Incident, *, lanes: str = "account") -> PostPoints:
         ).fetchall()
     n = len(rows)
     ids = np.fromiter((r[0] for r in rows), dtype=np.int64, count=n)
+    merged = confirmed_aliases(incident) if lanes != "platform" else {}
     names: dict[Any, int] = {}
-    labels: dict[Any, str] = {}
-    lane_idx = np.fromiter((names.setdefault(r[1], len(names)) for r in rows), dtype=np.int32, count=n)
+    labels: dict[Any, list[str]] = {}
+    # Accounts the analyst confirmed as aliases of one another share one lane, named after all of them.
+    lane_idx = np.fromiter(
+        (names.setdefault(merged.get(r[1], r[1]), len(names)) for r in rows), dtype=np.int32, count=n
+    )
     for r in rows:
-        labels.setdefault(r[1], str(r[2]))
+        names_of_lane = labels.setdefault(merged.get(r[1], r[1]), [])
+        if str(r[2]) not in names_of_lane:
+            names_of_lane.append(str(r[2]))
     exact = np.fromiter(
         (r[3] if r[3] is not None and r[4] != "date-only" else np.nan for r in rows), dtype=np.float64, count=n
     )
@@ -273,7 +290,7 @@ def post_points(incident: Incident, *, lanes: str = "account") -> PostPoints:
         remap[order] = np.arange(len(names), dtype=np.int32)
         lane_idx = remap[lane_idx]
         by_index = list(names)
-        texts = [labels[by_index[i]] for i in order.tolist()]
+        texts = [" = ".join(labels[by_index[i]]) for i in order.tolist()]
         repeated = {t for t in texts if texts.count(t) > 1}
         lane_names = tuple(
             f"{t} #{by_index[i]}" if t in repeated else t for t, i in zip(texts, order.tolist(), strict=True)

@@ -348,14 +348,25 @@ def interaction_graph(incident: Incident, posts: list[_P]) -> Any:
 
     with incident.read() as conn:
         accounts = conn.exec_driver_sql("SELECT id, platform, username, display_name FROM account").all()
-    label = {int(a[0]): f"{a[1]}:{a[2] or a[3] or a[0]}" for a in accounts}
-    by_name = {(str(a[1]), str(a[2]).lower()): int(a[0]) for a in accounts if a[2]}
-    author = {(p.platform, p.platform_id): p.account_id for p in posts}
+    from workbench.core.timeline.events import confirmed_aliases
+
+    # Confirmed aliases are one node (the group's smallest id), labelled with every name it goes by.
+    merged = confirmed_aliases(incident)
+    names: dict[int, list[str]] = {}
+    for a in accounts:
+        names.setdefault(merged.get(int(a[0]), int(a[0])), []).append(f"{a[1]}:{a[2] or a[3] or a[0]}")
+    label = {node: " = ".join(n) for node, n in names.items()}
+    by_name = {(str(a[1]), str(a[2]).lower()): merged.get(int(a[0]), int(a[0])) for a in accounts if a[2]}
+    author = {
+        (p.platform, p.platform_id): merged.get(p.account_id, p.account_id) if p.account_id is not None else None
+        for p in posts
+    }
     g = nx.DiGraph()
     for p in posts:
         if p.account_id is None:
             continue
-        g.add_node(p.account_id, label=label.get(p.account_id, str(p.account_id)))
+        source = merged.get(p.account_id, p.account_id)
+        g.add_node(source, label=label.get(source, str(source)))
         targets: list[tuple[int | None, str]] = [
             (author.get((p.platform, p.reply_to)) if p.reply_to else None, "reply"),
             (author.get((p.platform, p.quote_of)) if p.quote_of else None, "quote"),
@@ -363,14 +374,14 @@ def interaction_graph(incident: Incident, posts: list[_P]) -> Any:
         ]
         targets += [(by_name.get((p.platform, m.lower().split("@")[0])), "mention") for m in p.mentions]
         for target, kind in targets:
-            if target is None or target == p.account_id:
+            if target is None or target == source:
                 continue
             g.add_node(target, label=label.get(target, str(target)))
-            if g.has_edge(p.account_id, target):
-                g[p.account_id][target]["weight"] += 1
-                g[p.account_id][target]["kinds"][kind] = g[p.account_id][target]["kinds"].get(kind, 0) + 1
+            if g.has_edge(source, target):
+                g[source][target]["weight"] += 1
+                g[source][target]["kinds"][kind] = g[source][target]["kinds"].get(kind, 0) + 1
             else:
-                g.add_edge(p.account_id, target, weight=1, kinds={kind: 1})
+                g.add_edge(source, target, weight=1, kinds={kind: 1})
     return g
 
 

@@ -175,8 +175,16 @@ def safe_child(base: Path, relative: str) -> tuple[Path | None, str | None]:
         return None, f"absolute path {relative!r} refused: attachments must be inside the export folder"
     if ".." in re.split(r"[\\/]", relative):
         return None, f"path {relative!r} climbs out of the export folder: refused"
+    parts = [p for p in re.split(r"[\\/]", relative) if p]
+    if len(relative.encode("utf-8", "surrogatepass")) > 4000 or any(
+        len(p.encode("utf-8", "surrogatepass")) > 255 for p in parts
+    ):
+        return None, "path too long to be a file in the export folder: refused"
     root = base.resolve()
-    target = (root / candidate).resolve()
+    try:
+        target = (root / candidate).resolve()
+    except (OSError, ValueError) as exc:
+        return None, f"path {relative[:80]!r} cannot be used ({exc})"
     if not target.is_relative_to(root):
         return None, f"path {relative!r} leads outside the export folder (a link?): refused"
     return target, None

@@ -29,3 +29,9 @@ def test_odd_paths_are_refused_with_a_reason(tmp_path: Path, relative: str) -> N
 def test_a_normal_path_resolves_inside_the_export(tmp_path: Path) -> None:
     target, reason = safe_child(tmp_path, "photos/photo_1.jpg")
     assert reason is None and target == (tmp_path / "photos" / "photo_1.jpg").resolve()
+
+
+def test_a_name_with_backslashes_too_long_for_the_file_system_is_refused(tmp_path: Path) -> None:
+    # On POSIX a backslash is an ordinary character, so this is one 300-byte name.
+    target, reason = safe_child(tmp_path, "\\u001f" * 50)
+    assert target is None and reason

@@ -187,6 +187,10 @@ def safe_child(base: Path, relative: str) -> tuple[Path | None, str | None]:
         return None, f"path {relative[:80]!r} cannot be used ({exc})"
     if not target.is_relative_to(root):
         return None, f"path {relative!r} leads outside the export folder (a link?): refused"
+    try:
+        target.exists()  # a name the file system cannot hold (too long, say) fails here, not later
+    except OSError as exc:
+        return None, f"path {relative[:80]!r} cannot be a file here ({exc.strerror or exc})"
     return target, None
 
 

@@ -220,6 +220,22 @@ def test_empty_states_in_words(qtbot, ctx, tmp_path: Path) -> None:  # type: ign
     assert "workbench context import empty.incident file.tif" in panel.empty.text()
     assert panel.stack.currentIndex() == 0
 
+    # A reference alone: nothing to compare it with yet.
+    from workbench.core.context import import_context_file
+
+    ctx.apply(import_context_file(ctx.incident, make_geotiff(tmp_path / "sat.tif")).changes)
+    wait_idle(qtbot, ctx)
+    qtbot.waitUntil(lambda: "No photo to compare" in panel.empty.text())
+    assert panel.stack.currentIndex() == 0
+
+    # A photo added: the pictures show.
+    from workbench.core.ingest import add_evidence
+
+    ctx.apply(add_evidence(ctx.incident, [_photo(tmp_path / "street.jpg")], workers=1).changes)
+    wait_idle(qtbot, ctx)
+    qtbot.waitUntil(lambda: panel.stack.currentIndex() == 1)
+    qtbot.waitUntil(lambda: panel.left_view.has_picture and panel.right_view.has_picture, timeout=10000)
+
 
 def test_large_pictures_are_shown_downscaled(tmp_path: Path) -> None:
     from PIL import Image

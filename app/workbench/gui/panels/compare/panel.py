@@ -77,8 +77,8 @@ class CompareView(QWidget):
         self.photo_picker.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon)
         self.photo_picker.setMinimumContentsLength(16)
 
-        self.side_button = QToolButton(text="Side by side")
-        self.swipe_button = QToolButton(text="Swipe")
+        self.side_button = _text_button("Side by side")
+        self.swipe_button = _text_button("Swipe")
         self.mode_group = QButtonGroup(self)
         for n, b in enumerate((self.side_button, self.swipe_button)):
             b.setCheckable(True)
@@ -102,7 +102,7 @@ class CompareView(QWidget):
             label.setMinimumWidth(36)
 
         self.link_label = QLineEdit(placeholderText="Landmark label: “church tower”, “water tower”…")
-        self.link_button = QToolButton(text="Link a point")
+        self.link_button = _text_button("Link a point")
         self.link_button.setCheckable(True)
         self.link_button.setToolTip(
             "Click the landmark on the reference, then the same landmark on the photo: a point annotation is added "
@@ -253,7 +253,7 @@ class CompareView(QWidget):
                 f"side by side or with a swipe:</p><p><code>workbench context import {_escape(name)} "
                 "file.tif</code></p>"
             )
-        elif not choices.images:
+        elif all(i.is_reference for i in choices.images) and len(choices.references) < 2:
             self._show_empty(
                 "<h3>No photo to compare</h3><p>Add a photo of the incident (File ▸ Add evidence…) to "
                 "compare it with the reference image.</p>"
@@ -544,6 +544,13 @@ class CompareView(QWidget):
                 f"Linked “{label}”: {_xy(a)} on the reference, {_xy(b)} on the photo. Type the next label and "
                 "click the next landmark, or press Esc."
             )
+
+
+def _text_button(text: str) -> QToolButton:
+    button = QToolButton()
+    button.setText(text)
+    button.setCheckable(True)
+    return button
 
 
 def _select(combo: QComboBox, data: Any) -> bool:

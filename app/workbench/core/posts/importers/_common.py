@@ -4,10 +4,13 @@ from __future__ import annotations
 
 import json
 import re
+from collections.abc import Callable, Iterator
 from datetime import UTC, datetime, timedelta
 from html.parser import HTMLParser
 from pathlib import Path
 from typing import Any
+
+from workbench.core.posts.model import ParsedRecord, RecordError
 
 HEAD_BYTES = 64 * 1024
 
@@ -201,6 +204,18 @@ def read_head(path: Path, size: int = HEAD_BYTES) -> bytes:
 
 def looks_like_zip(head: bytes) -> bool:
     return head[:4] in (b"PK\x03\x04", b"PK\x05\x06", b"PK\x07\x08")
+
+
+def parse_json_export(
+    path: Path, parse_document: Callable[[Any, str], Iterator[ParsedRecord]]
+) -> Iterator[ParsedRecord]:
+    """Load a JSON export and hand it to the format's `parse_document`; a file that is not JSON is one error."""
+    try:
+        doc = load_json_file(path)
+    except (ValueError, UnicodeDecodeError) as exc:
+        yield RecordError(path.name, f"not valid JSON: {exc}")
+        return
+    yield from parse_document(doc, "")
 
 
 def load_json_file(path: Path) -> Any:

@@ -15,7 +15,7 @@ from typing import Any
 from workbench.core.posts.importers._common import (
     RECORD_ERRORS,
     html_to_text,
-    load_json_file,
+    parse_json_export,
     raw_json,
     text_or_none,
     time_fields,
@@ -43,12 +43,7 @@ def sniff(path: Path, head: bytes) -> float:
 
 
 def parse(path: Path) -> Iterator[ParsedRecord]:
-    try:
-        doc = load_json_file(path)
-    except (ValueError, UnicodeDecodeError) as exc:
-        yield RecordError(path.name, f"not valid JSON: {exc}")
-        return
-    yield from parse_document(doc, "")
+    return parse_json_export(path, parse_document)
 
 
 def parse_document(doc: Any, prefix: str) -> Iterator[ParsedRecord]:

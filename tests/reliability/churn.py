@@ -1,7 +1,9 @@
 """A worker that changes an incident without pause (evidence, posts, annotations) and reports each commit.
 
 Run as `python churn.py INCIDENT SEED`; prints `ready`, then one line per committed change:
-`media <sha256>`, `post <platform_id>`, `annotation <id> <label>`, `deleted <id>`. The reliability test kills it.
+`media <sha256>`, `post <platform_id>`, `annotation <id> <label>`, `deleted <id>`; before an edit or a delete it
+prints `intent <id>`, because a kill can land after that change commits and before it is reported. The
+reliability test kills it.
 """
 
 from __future__ import annotations
@@ -87,10 +89,12 @@ def main() -> None:
                 elif action == "edit":
                     target = rng.choice(existing)
                     label = f"edited {seed}-{step}"
+                    say(f"intent {target.id}")  # a kill after the commit but before the report leaves it unknown
                     update_annotation(inc, target.id, label=label)
                     say(f"annotation {target.id} {label}")
                 else:
                     target = rng.choice(existing)
+                    say(f"intent {target.id}")
                     delete_annotation(inc, target.id)
                     say(f"deleted {target.id}")
 

@@ -47,7 +47,8 @@ from workbench.gui.panels.metadata import MetadataPanel
 
 log = logging.getLogger(__name__)
 
-OPTIONAL_PANELS = ("map", "timeline", "posts", "sun", "findings", "compare")  # bottom tabs in this order: the timeline first
+# Bottom tabs appear in this order: the timeline first.
+OPTIONAL_PANELS = ("map", "timeline", "posts", "sun", "findings", "compare")
 AREAS = {
     "left": Qt.DockWidgetArea.LeftDockWidgetArea,
     "right": Qt.DockWidgetArea.RightDockWidgetArea,

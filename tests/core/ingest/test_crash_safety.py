@@ -7,7 +7,6 @@ import random
 import signal
 import subprocess
 import sys
-import time
 from pathlib import Path
 
 from tests.helpers import make_jpeg
@@ -29,13 +28,16 @@ def test_sigkill_during_import_loses_nothing_committed(tmp_path: Path) -> None:
         proc = subprocess.Popen(
             [sys.executable, "-m", "workbench", "add", str(path), str(folder), "--no-pixels"],
             stdout=subprocess.DEVNULL,
-            stderr=subprocess.DEVNULL,
+            stderr=subprocess.PIPE,
+            text=True,
         )
-        # Kill at a random moment once the import is under way (the file has started to grow).
-        deadline = time.monotonic() + 60
-        while path.stat().st_size < 8_000_000 and proc.poll() is None and time.monotonic() < deadline:
-            time.sleep(0.005)
-        time.sleep(rng.uniform(0.0, 0.4))
+        # Kill when the import reports a random file between 80 and 190 of 200: past the first committed batch
+        # (~64 MB), before the end. Progress lines, not timings, so a faster or slower machine changes nothing.
+        kill_at = rng.randint(80, 190)
+        assert proc.stderr is not None
+        for line in proc.stderr:
+            if line.startswith(f"[{kill_at}/"):
+                break
         proc.send_signal(signal.SIGKILL)
         proc.wait(timeout=30)
         report = verify_incident(path)

@@ -249,8 +249,11 @@ def test_exports_geojson_and_png(tmp_path) -> None:  # type: ignore[no-untyped-d
     assert png.getpixel((0, 0))[3] == 0
     merc = Image.open(io.BytesIO(r.to_png("mercator")))
     assert merc.size == (1440, 720)
-    hyp = solve.band_to_hypothesis(r)
-    assert hyp["geometry"]["type"] == "MultiPolygon" and hyp["summary"]["bbox"]["north"] >= 50.45
+    from workbench.core.sun.records import band_record
+
+    hyp = band_record(r)  # what the incident stores
+    geometry, summary = json.loads(hyp["geometry_json"]), json.loads(hyp["inputs_json"])
+    assert geometry["type"] == "MultiPolygon" and summary["bbox"]["north"] >= 50.45
     with pytest.raises(BadInput):
         r.write(tmp_path / "band.txt")
 

@@ -899,50 +899,16 @@ def solve_where_local(
     )
 
 
-def windows_to_hypotheses(result: WhenResult) -> list[dict[str, Any]]:
-    """Time windows as plain records for the incident (method, inputs, assumptions carried along)."""
-    inputs = result.to_json()
-    return [
-        {
-            "kind": "time_window",
-            "method": WHEN_METHOD,
-            "start_utc": w.start_utc.isoformat(),
-            "end_utc": w.end_utc.isoformat(),
-            "zones": list(w.zones),
-            "open_start": w.open_start,
-            "open_end": w.open_end,
-            "inputs": {k: inputs[k] for k in ("place", "search", "constraint", "atmosphere")},
-            "assumptions": inputs["assumptions"],
-            "notes": inputs["notes"],
-        }
-        for w in result.windows
-    ]
-
-
-def band_to_hypothesis(result: WhereResult) -> dict[str, Any]:
-    """The band as a location hypothesis record for the incident (GeoJSON geometry + method + inputs)."""
-    gj = result.to_geojson()
-    return {
-        "kind": "location_band",
-        "method": WHERE_METHOD,
-        "title": result.describe(),
-        "geometry": gj["features"][0]["geometry"],
-        "summary": result.to_json(),
-    }
-
-
 __all__: Sequence[str] = (
     "Grid",
     "OffsetGroup",
     "TimeWindow",
     "WhenResult",
     "WhereResult",
-    "band_to_hypothesis",
     "day_curve",
     "local_dates_span",
     "solve_when",
     "solve_when_dates",
     "solve_where",
     "solve_where_local",
-    "windows_to_hypotheses",
 )

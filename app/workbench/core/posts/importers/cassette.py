@@ -85,6 +85,21 @@ _HEX = {"x": 2, "u": 4, "U": 8}
 _BODY = re.compile(r"^(?P<indent>[ \t]*)string: (?P<rest>.*)$", re.MULTILINE)
 
 
+def _fold(text: str, i: int) -> tuple[int, str]:
+    """YAML line folding inside a quoted scalar, from just after a line break: one break becomes a space, each
+    further (blank) line a newline; leading spaces of the next line are dropped. Returns (next index, text)."""
+    blank = 0
+    while True:
+        j = i
+        while j < len(text) and text[j] in " \t":
+            j += 1
+        if j < len(text) and text[j] == "\n":
+            blank += 1
+            i = j + 1
+            continue
+        return j, "\n" * blank if blank else " "
+
+
 def _double_quoted(text: str, pos: int) -> str:
     """A YAML double-quoted scalar starting just after its opening quote (escapes and line folding)."""
     out: list[str] = []
@@ -113,19 +128,8 @@ def _double_quoted(text: str, pos: int) -> str:
         if c == "\n":
             while len(out) > literal_end and out[-1] in " \t":
                 out.pop()
-            i += 1
-            blank = 0
-            while True:
-                j = i
-                while j < len(text) and text[j] in " \t":
-                    j += 1
-                if j < len(text) and text[j] == "\n":
-                    blank += 1
-                    i = j + 1
-                    continue
-                i = j
-                break
-            out.append("\n" * blank if blank else " ")
+            i, folded = _fold(text, i + 1)
+            out.append(folded)
             literal_end = len(out)
             continue
         out.append(c)
@@ -147,19 +151,8 @@ def _single_quoted(text: str, pos: int) -> str:
         if c == "\n":
             while out and out[-1] in " \t":
                 out.pop()
-            i += 1
-            blank = 0
-            while True:
-                j = i
-                while j < len(text) and text[j] in " \t":
-                    j += 1
-                if j < len(text) and text[j] == "\n":
-                    blank += 1
-                    i = j + 1
-                    continue
-                i = j
-                break
-            out.append("\n" * blank if blank else " ")
+            i, folded = _fold(text, i + 1)
+            out.append(folded)
             continue
         out.append(c)
         i += 1

@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import io
 import json
-import math
 import os
 import tempfile
 from dataclasses import dataclass
@@ -325,10 +324,3 @@ def _demo_analysis(inc: Incident) -> None:
         confidence=0.6,
         note="Facades and the blue HAUPTPLATZ sign match DSCF4021; the EXIF GPS of the camera originals is here.",
     )
-
-
-def distance_m(a: tuple[float, float], b: tuple[float, float]) -> float:
-    """Great-circle distance in metres (haversine), for sanity checks on the demo's places."""
-    lat1, lon1, lat2, lon2 = map(math.radians, (*a, *b))
-    h = math.sin((lat2 - lat1) / 2) ** 2 + math.cos(lat1) * math.cos(lat2) * math.sin((lon2 - lon1) / 2) ** 2
-    return 2 * 6371008.8 * math.asin(math.sqrt(h))

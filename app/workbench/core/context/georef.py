@@ -14,11 +14,11 @@ from typing import Any
 import numpy as np
 
 from workbench.core.errors import BadInput
+from workbench.core.geo.measure import great_circle_m
 
 R_EARTH = 6378137.0  # WGS84 semi-major axis: the sphere of web mercator
 MERCATOR_MAX = math.pi * R_EARTH
 MAX_MERCATOR_LAT = 85.05112878
-MEAN_RADIUS = 6371008.8
 
 TAG_MODEL_PIXEL_SCALE = 33550
 TAG_MODEL_TIEPOINT = 33922
@@ -38,12 +38,7 @@ def mercator_to_lonlat(x: float, y: float) -> tuple[float, float]:
     return math.degrees(x / R_EARTH), math.degrees(2 * math.atan(math.exp(y / R_EARTH)) - math.pi / 2)
 
 
-def distance_m(lat1: float, lon1: float, lat2: float, lon2: float) -> float:
-    """Great-circle distance on the mean sphere (metres); enough for residuals and "4 km away"."""
-    p1, p2 = math.radians(lat1), math.radians(lat2)
-    dp, dl = p2 - p1, math.radians(lon2 - lon1)
-    a = math.sin(dp / 2) ** 2 + math.cos(p1) * math.cos(p2) * math.sin(dl / 2) ** 2
-    return 2 * MEAN_RADIUS * math.asin(min(1.0, math.sqrt(a)))
+distance_m = great_circle_m  # the one haversine, in geo.measure
 
 
 @dataclass(frozen=True)

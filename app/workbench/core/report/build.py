@@ -19,7 +19,6 @@ says so in one sentence instead of disappearing, so a reader sees what was not d
 from __future__ import annotations
 
 import json
-import math
 import os
 import platform
 from collections.abc import Callable, Iterable, Sequence
@@ -32,6 +31,7 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 from workbench import __version__
 from workbench.core import findings as fnd
 from workbench.core.errors import BadInput, WorkbenchError
+from workbench.core.geo.measure import great_circle_m
 from workbench.core.incident import Incident
 from workbench.core.report import figures as figs
 from workbench.core.report.digest import DEFINITION, SHELL_RECIPE, ContentDigest, content_digest
@@ -188,9 +188,7 @@ def _confidence(conf: str) -> str:
 
 
 def _distance_m(a: tuple[float, float], b: tuple[float, float]) -> float:
-    lat1, lon1, lat2, lon2 = map(math.radians, (*a, *b))
-    h = math.sin((lat2 - lat1) / 2) ** 2 + math.cos(lat1) * math.cos(lat2) * math.sin((lon2 - lon1) / 2) ** 2
-    return 2 * 6371008.8 * math.asin(math.sqrt(min(1.0, h)))
+    return great_circle_m(a[0], a[1], b[0], b[1])
 
 
 def _fmt_distance(m: float) -> str:

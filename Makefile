@@ -7,8 +7,14 @@ setup:
 demo: setup
 	.venv/bin/workbench --demo
 
+# A run killed by a signal (a crash inside Qt, seen once in ~8 full runs, cause not yet pinned) is reported with
+# its faulthandler trace and rerun once; a test that fails is never rerun.
 test: setup
-	QT_QPA_PLATFORM=offscreen .venv/bin/python -m pytest -q -p no:cacheprovider
+	@QT_QPA_PLATFORM=offscreen .venv/bin/python -X faulthandler -m pytest -q -p no:cacheprovider; rc=$$?; \
+	if [ $$rc -ge 128 ]; then \
+	  echo "make test: pytest was killed by signal $$((rc - 128)) (trace above); running the suite once more"; \
+	  QT_QPA_PLATFORM=offscreen .venv/bin/python -X faulthandler -m pytest -q -p no:cacheprovider; rc=$$?; \
+	fi; exit $$rc
 
 lint: setup
 	.venv/bin/ruff check app tests bench scripts
